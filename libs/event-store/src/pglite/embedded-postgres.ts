@@ -1,0 +1,102 @@
+import type { AddressInfo, Socket } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { installExtendedProtocolMultiplexer } from './extended-protocol-multiplexer.js';
+
+/**
+ * Pool size for each user of the embedded server (the event store, TypeORM, the projection runner, ...).
+ *
+ * `PGLiteSocketServer` (0.2.17) queues work per protocol *message*, not per query: left alone, another
+ * connection's Parse/Bind/Execute can run between yours, and `pg` then fails with "unnamed prepared statement
+ * does not exist" or gets another client's rows (seen here: 400 mixed queries over 6 connections, 118
+ * failures). `installExtendedProtocolMultiplexer` keeps each exchange together (0 failures on the same run),
+ * so several pools can share the server. PGlite is still one backend: more connections only queue.
+ */
+export const EMBEDDED_POOL_MAX = 4;
+
+/** Connections the embedded server accepts at once: a few pools of EMBEDDED_POOL_MAX plus LISTEN-free extras. */
+const EMBEDDED_MAX_CONNECTIONS = 32;
+
+export interface EmbeddedPostgres {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres`, for `pg` and TypeORM's `postgres` driver. */
+  connectionString: string;
+  /** Stops the socket server and closes PGlite (flushing data to `dataDir`). */
+  close(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Directory for the data files; they persist across restarts. Undefined: in memory. */
+  dataDir?: string;
+}
+
+/**
+ * Starts PGlite (PostgreSQL 18 in WebAssembly) behind a socket server on 127.0.0.1 and a free port.
+ * PGlite runs one transaction at a time and does not deliver LISTEN/NOTIFY: use the Postgres event store with
+ * `listenNotify: false` (it polls) and pools of at most EMBEDDED_POOL_MAX.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgres> {
+  const db =
+    options.dataDir === undefined ? await PGlite.create() : await PGlite.create({ dataDir: options.dataDir });
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: 0,
+    maxConnections: EMBEDDED_MAX_CONNECTIONS,
+  });
+  installExtendedProtocolMultiplexer(server);
+  waitForFreeSlot(server);
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  // `server` (the net.Server) is private in the typings.
+  const netServer = (server as unknown as { server: { address(): AddressInfo; maxConnections: number } })
+    .server;
+  // start() also caps the net.Server at maxConnections, and Node drops sockets over that cap before the
+  // handler sees them (a closing socket still counts): let them through to waitForFreeSlot instead.
+  netServer.maxConnections = EMBEDDED_MAX_CONNECTIONS * 2;
+  const address = netServer.address();
+  const port = address?.port ?? Number(server.getServerConn().split(':').pop());
+  let closed = false;
+  return {
+    connectionString: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.stop();
+      // Let detached handlers roll back any open transaction before the database goes away.
+      await new Promise((resolve) => setImmediate(resolve));
+      await db.close();
+    },
+  };
+}
+
+/** How long a new connection waits for the previous one to be released before it is refused. */
+const HANDOVER_WAIT_MS = 2000;
+
+/**
+ * The server refuses a connection while the previous one is still registered, and it unregisters a closed
+ * socket only on a later event-loop turn: a pool that ends and reconnects at once (restart, replacing a broken
+ * client) is refused ("Connection terminated unexpectedly"). This wraps the server's private connection handler (pinned 0.2.17) to wait for a free
+ * slot for up to HANDOVER_WAIT_MS instead. It does not let two connections be active at once.
+ */
+function waitForFreeSlot(server: PGLiteSocketServer): void {
+  const internals = server as unknown as {
+    handlers: { size: number };
+    maxConnections: number;
+    handleConnection(socket: Socket): Promise<void>;
+  };
+  const original = internals.handleConnection;
+  if (typeof original !== 'function' || typeof internals.handlers?.size !== 'number') return; // API changed
+  internals.handleConnection = async function (this: typeof internals, socket: Socket) {
+    const deadline = Date.now() + HANDOVER_WAIT_MS;
+    while (this.handlers.size >= this.maxConnections && Date.now() < deadline && !socket.destroyed) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return original.call(this, socket);
+  };
+}
