@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import { DomainError } from '../shared/domain-error.js';
+import { panelMeetingDecider as decider, type PanelCommand } from './panel-meeting.decider.js';
+
+const member = (n: number, schoolUrn: string | null = null) => ({
+  personId: `00000000-0000-4000-8000-00000000000${n}`,
+  name: `Member ${n}`,
+  schoolUrn,
+});
+const schedule: PanelCommand = {
+  type: 'SchedulePanelMeeting',
+  data: {
+    meetingId: 'm1',
+    heldOn: '2026-07-01',
+    members: [member(1), member(2), member(3, '123456'), member(4)],
+    on: '2026-06-01',
+  },
+};
+const scheduled = decider
+  .decide(schedule, decider.initialState())
+  .reduce(decider.evolve, decider.initialState());
+const decide = (present: number[], dissent: { personId: string; reason: string }[] = []): PanelCommand => ({
+  type: 'RecordPanelDecision',
+  data: {
+    ectId: 'e1',
+    ectSchoolUrns: ['123456'],
+    decision: 'pass',
+    rationale: 'Standards met throughout',
+    present: present.map((n) => member(n).personId),
+    dissent,
+    on: '2026-07-01',
+  },
+});
+const refusal = (command: PanelCommand) => {
+  try {
+    decider.decide(command, scheduled);
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('AB panel meeting', () => {
+  it('defaults the quorum to 3 and keeps members’ names under personal', () => {
+    const [event] = decider.decide(schedule, decider.initialState());
+    expect(event!.type).toBe('PanelMeetingScheduled');
+    expect((event!.data as { quorum: number }).quorum).toBe(3);
+    expect(JSON.stringify({ ...event!.data, personal: undefined })).not.toContain('Member 1');
+  });
+  it('R21: refuses a decision with a member present from the ECT’s school', () => {
+    const error = refusal(decide([1, 2, 3]));
+    expect(error.kind).toBe('statutory');
+    expect(error.message).toMatch(/^R21:/);
+  });
+  it('refuses a decision without a quorum', () => {
+    expect(refusal(decide([1, 2])).message).toMatch(/quorum/);
+  });
+  it('records the decision with its rationale and any dissent', () => {
+    const [event] = decider.decide(
+      decide([1, 2, 4], [{ personId: member(4).personId, reason: 'Would extend' }]),
+      scheduled,
+    );
+    expect(event!.data).toMatchObject({
+      decision: 'pass',
+      present: [member(1).personId, member(2).personId, member(4).personId],
+    });
+    expect((event!.data as { dissent: unknown[] }).dissent).toHaveLength(1);
+  });
+  it('needs a majority of those present', () => {
+    const dissent = [1, 2].map((n) => ({ personId: member(n).personId, reason: 'No' }));
+    expect(refusal(decide([1, 2, 4], dissent)).message).toMatch(/majority/);
+  });
+});
