@@ -1,0 +1,24 @@
+import { BullmqJobQueue, type WorkerTimings } from './bullmq/bullmq-job-queue.js';
+import { InProcessJobQueue, type JobClock } from './in-process/in-process-job-queue.js';
+import type { JobQueue } from './job-queue.port.js';
+
+export interface JobQueueConfig {
+  /** `REDIS_URL`: BullMQ when set, the in-process adapter (embedded default only) when not. */
+  redisUrl?: string;
+  prefix?: string;
+  workerTimings?: Partial<WorkerTimings>;
+  /** The in-process adapter's clock (the platform `Clock` fits). */
+  clock?: JobClock;
+}
+
+/** Picks the adapter for `JOB_QUEUE`: `{ provide: JOB_QUEUE, useFactory: () => createJobQueue({ redisUrl }) }`. */
+export function createJobQueue(config: JobQueueConfig): JobQueue {
+  if (config.redisUrl) {
+    return new BullmqJobQueue({
+      connection: config.redisUrl,
+      ...(config.prefix ? { prefix: config.prefix } : {}),
+      ...(config.workerTimings ? { workerTimings: config.workerTimings } : {}),
+    });
+  }
+  return new InProcessJobQueue(config.clock ? { clock: config.clock } : {});
+}
