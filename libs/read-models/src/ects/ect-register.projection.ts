@@ -1,0 +1,136 @@
+import { EntitySchema, In, type EntityManager } from 'typeorm';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
+import type { EctState } from '#induction/induction/ect.state.js';
+import type { EctEvent } from '#induction/induction/ect.events.js';
+import type { Projection } from '../projection.js';
+
+export interface EctRow {
+  id: string;
+  schoolUrn: string | null;
+  phase: string;
+  /** Academic year the induction started in, e.g. "2025/26" (api.md `cohort` filter). */
+  cohort: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  trn: string | null;
+  startDate: string | null;
+  fte: number | null;
+  programme: string | null;
+  registeredOn: string | null;
+  lateRegistration: boolean;
+  /** Open pause (statutory leave or other) at the latest event; status "paused" is decided from it. */
+  paused: boolean;
+  /** R19: an extension has been granted; status "extended" while the induction is open. */
+  extended: boolean;
+  revision: string;
+  /** The domain's own folded state: `GET /ects/:id` computes its summary from it at query time. */
+  state: EctState;
+  updatedAt: Date;
+}
+
+export const EctEntity = new EntitySchema<EctRow>({
+  name: 'Ect',
+  tableName: 'ects',
+  columns: {
+    id: { type: 'uuid', primary: true, primaryKeyConstraintName: 'ects_pkey' },
+    schoolUrn: { name: 'school_urn', type: 'text', nullable: true },
+    phase: { type: 'text' },
+    cohort: { type: 'text', nullable: true },
+    firstName: { name: 'first_name', type: 'text', nullable: true },
+    lastName: { name: 'last_name', type: 'text', nullable: true },
+    trn: { type: 'text', nullable: true },
+    startDate: { name: 'start_date', type: 'date', nullable: true },
+    fte: { type: 'real', nullable: true },
+    programme: { type: 'text', nullable: true },
+    registeredOn: { name: 'registered_on', type: 'date', nullable: true },
+    lateRegistration: { name: 'late_registration', type: 'boolean', default: false },
+    paused: { type: 'boolean', default: false },
+    extended: { type: 'boolean', default: false },
+    revision: { type: 'bigint' },
+    state: { type: 'jsonb' },
+    updatedAt: { name: 'updated_at', type: 'timestamptz' },
+  },
+  indices: [
+    { name: 'ects_school_phase', columns: ['schoolUrn', 'phase'] },
+    { name: 'ects_cohort', columns: ['cohort'] },
+    { name: 'ects_last_name', columns: ['lastName', 'firstName'] },
+  ],
+});
+
+export interface EctRegisterDeps {
+  /** The domain's evolve (from createEctDecider) and its initial state. */
+  evolve(state: EctState, event: EctEvent): EctState;
+  initialState(): EctState;
+  /** Stored event to domain event, upcasting older schema versions. */
+  toDomainEvent(event: RecordedEvent): EctEvent;
+}
+
+const ECT_STREAM = /^ect-(.+)$/;
+
+/** Academic years run 1 September to 31 August (R1): a start in 2025-09..2026-08 is cohort "2025/26". */
+export function cohortOf(startDate: string | null): string | null {
+  if (!startDate) return null;
+  const [year, month] = startDate.split('-').map(Number) as [number, number];
+  const first = month >= 9 ? year : year - 1;
+  return `${first}/${String((first + 1) % 100).padStart(2, '0')}`;
+}
+
+/** Every ECT with its induction state: the register behind `GET /ects` and `GET /ects/:id`. */
+export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
+  return {
+    name: 'ect-register',
+    tables: ['ects'],
+    entities: [EctEntity],
+    async apply(events: readonly RecordedEvent[], em: EntityManager) {
+      const byStream = new Map<string, RecordedEvent[]>();
+      for (const event of events) {
+        const match = ECT_STREAM.exec(event.streamId);
+        if (!match) continue;
+        const list = byStream.get(match[1]!) ?? [];
+        list.push(event);
+        byStream.set(match[1]!, list);
+      }
+      if (byStream.size === 0) return;
+      const existing = await em.find(EctEntity, { where: { id: In([...byStream.keys()]) } });
+      const rows = new Map(existing.map((row) => [row.id, row]));
+      const updated: EctRow[] = [];
+      for (const [id, streamEvents] of byStream) {
+        const previous = rows.get(id);
+        let state = previous?.state ?? deps.initialState();
+        let revision = previous ? BigInt(previous.revision) : -1n;
+        for (const event of streamEvents) {
+          if (event.streamRevision <= revision) continue; // already applied (idempotent handler)
+          state = deps.evolve(state, deps.toDomainEvent(event));
+          revision = event.streamRevision;
+        }
+        updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));
+      }
+      await em.upsert(EctEntity, updated, ['id']);
+    },
+  };
+}
+
+function toRow(id: string, state: EctState, revision: bigint, updatedAt: Date): EctRow {
+  const person = state.people[id] as
+    { firstName?: string; lastName?: string; trn?: string } | null | undefined;
+  const mainPost = state.posts[0];
+  return {
+    id,
+    schoolUrn: state.leadSchoolUrn,
+    phase: state.phase,
+    cohort: cohortOf(state.startDate),
+    firstName: person?.firstName ?? null,
+    lastName: person?.lastName ?? null,
+    trn: person?.trn ?? null,
+    startDate: state.startDate,
+    fte: mainPost?.patterns[mainPost.patterns.length - 1]?.fte ?? null,
+    programme: state.programme,
+    registeredOn: state.registeredOn,
+    lateRegistration: state.lateRegistration,
+    paused: state.pauses.some((pause) => pause.until === null),
+    extended: state.extensions.length > 0,
+    revision: revision.toString(),
+    state,
+    updatedAt,
+  };
+}

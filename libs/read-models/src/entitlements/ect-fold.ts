@@ -1,0 +1,155 @@
+import type { EntityManager, EntitySchema, ObjectLiteral } from 'typeorm';
+import { In } from 'typeorm';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
+import type { TermCalendar } from '#induction/calendar/r1-terms.js';
+import type { EctEvent } from '#induction/induction/ect.events.js';
+import type { EctState } from '#induction/induction/ect.state.js';
+import { type EctSchedule, ectSchedule } from '#induction/early-help/ect-schedule.js';
+
+/**
+ * What the AB's read models need from the domain to fold ECT streams themselves: each projection owns its
+ * tables, so none reads another's; they share this helper instead.
+ */
+export interface EctFoldDeps {
+  evolve(state: EctState, event: EctEvent): EctState;
+  initialState(): EctState;
+  toDomainEvent(event: RecordedEvent): EctEvent;
+  calendar: TermCalendar;
+}
+
+export const ECT_STREAM = /^ect-(.+)$/;
+
+/** Every ECT event type: a projection that folds ECT streams must see all of them. */
+export const isEctEvent = (event: RecordedEvent) => ECT_STREAM.test(event.streamId);
+
+export function groupByStream(
+  events: readonly RecordedEvent[],
+  pattern: RegExp,
+): Map<string, RecordedEvent[]> {
+  const byId = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const match = pattern.exec(event.streamId);
+    if (!match) continue;
+    const list = byId.get(match[1]!) ?? [];
+    list.push(event);
+    byId.set(match[1]!, list);
+  }
+  return byId;
+}
+
+export interface FoldedRow {
+  state: EctState;
+  revision: string;
+}
+
+/**
+ * Folds a batch's ECT events onto each ECT's stored state (idempotent: events at or below the stored
+ * revision are skipped), calling `step` after each event with the state before and after it.
+ */
+export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
+  em: EntityManager,
+  entity: EntitySchema<Row>,
+  events: readonly RecordedEvent[],
+  deps: EctFoldDeps,
+  step: (
+    id: string,
+    row: Row | undefined,
+    before: EctState,
+    after: EctState,
+    event: RecordedEvent,
+    draft: Partial<Row>,
+  ) => void,
+): Promise<
+  {
+    id: string;
+    row: Row | undefined;
+    state: EctState;
+    revision: bigint;
+    draft: Partial<Row>;
+    last: RecordedEvent;
+  }[]
+> {
+  const byEct = groupByStream(events, ECT_STREAM);
+  if (byEct.size === 0) return [];
+  const existing = await em.find(entity, { where: { ectId: In([...byEct.keys()]) } as never });
+  const rows = new Map(existing.map((row) => [(row as unknown as { ectId: string }).ectId, row]));
+  const out = [];
+  for (const [id, streamEvents] of byEct) {
+    const row = rows.get(id);
+    let state = row?.state ?? deps.initialState();
+    let revision = row ? BigInt(row.revision) : -1n;
+    const draft: Partial<Row> = {};
+    let last: RecordedEvent | undefined;
+    for (const event of streamEvents) {
+      if (event.streamRevision <= revision) continue;
+      const before = state;
+      state = deps.evolve(state, deps.toDomainEvent(event));
+      revision = event.streamRevision;
+      last = event;
+      step(id, row, before, state, event, draft);
+    }
+    if (last) out.push({ id, row, state, revision, draft, last });
+  }
+  return out;
+}
+
+/**
+ * The schedule (R3, R11, R12) of an ECT at a stream revision. It is the costly part of a summary (~20 ms for a
+ * part-time ECT) and the same for every projection that asks at the same revision, so it is memoised.
+ */
+const scheduleCache = new Map<string, EctSchedule>();
+const SCHEDULE_CACHE_SIZE = 20_000;
+export function scheduleAt(
+  ectId: string,
+  revision: bigint,
+  state: EctState,
+  calendar: TermCalendar,
+): EctSchedule {
+  const key = `${ectId}@${revision}`;
+  let schedule = scheduleCache.get(key);
+  if (!schedule) {
+    schedule = ectSchedule(state, calendar);
+    if (scheduleCache.size >= SCHEDULE_CACHE_SIZE) scheduleCache.delete(scheduleCache.keys().next().value!);
+    scheduleCache.set(key, schedule);
+  }
+  return schedule;
+}
+
+/** The business date an event carries (the first date field it has), else the London date it was recorded. */
+export function eventDate(event: RecordedEvent): string {
+  const data = event.data as Record<string, unknown>;
+  for (const field of [
+    'registeredOn',
+    'submittedOn',
+    'receivedOn',
+    'decidedOn',
+    'checkedOn',
+    'recordedOn',
+    'grantedOn',
+    'reducedOn',
+    'correctedOn',
+    'chosenOn',
+    'withdrawnOn',
+    'pausedOn',
+    'resumedOn',
+    'notifiedOn',
+    'lodgedOn',
+    'determinedOn',
+    'reachedOn',
+    'since',
+    'from',
+    'leftOn',
+  ]) {
+    const value = data[field];
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  }
+  return londonDay(event.recordedAt);
+}
+
+const london = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+export const londonDay = (instant: Date) => london.format(instant);

@@ -1,0 +1,21 @@
+import type { EntityManager, EntitySchema } from 'typeorm';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
+
+/**
+ * A projection turns the event log into the tables one screen or report needs. It owns its tables and its
+ * checkpoint; the runner applies each batch and moves the checkpoint in one transaction, so a crash never
+ * applies an event twice or skips one (architecture.md, "Projections"). Handlers never read the clock:
+ * anything that depends on today is decided at query time.
+ *
+ * Tables are unqualified: live tables sit in `public`, and a rebuild writes the same entities into its own
+ * schema through `SET LOCAL search_path`, then swaps them in.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Unqualified names of the tables this projection owns (rebuilt and swapped together). */
+  readonly tables: readonly string[];
+  readonly entities: readonly EntitySchema[];
+  /** Event types this projection reads; others are skipped without a call (the checkpoint still moves). */
+  readonly eventTypes?: readonly string[];
+  apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void>;
+}

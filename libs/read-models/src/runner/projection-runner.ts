@@ -1,0 +1,244 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventStore, LogPosition, RecordedEvent } from '#event-store/event-store.port.js';
+import { comparePositions } from '#event-store/event-store.port.js';
+import type { Projection } from '../projection.js';
+import {
+  ProjectionCheckpoint,
+  checkpointPosition,
+  samePosition,
+} from '../checkpoints/projection-checkpoint.entity.js';
+
+export interface ProjectionRunnerOptions {
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** How often a runner that does not hold a projection's claim tries again (another worker holds it). */
+  claimRetryMs?: number;
+  onError?: (projection: string, error: unknown) => void;
+}
+
+interface RunningProjection {
+  projection: Projection;
+  position: LogPosition | undefined;
+  claimed: boolean;
+  lastError: string | null;
+  eventsApplied: number;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  position: LogPosition | null;
+  claimed: boolean;
+  lastError: string | null;
+  eventsApplied: number;
+}
+
+/** Postgres advisory-lock key for a projection's claim: one runner per projection across all workers. */
+function claimKey(name: string): string {
+  return `ledger.projection.${name}`;
+}
+
+/**
+ * Runs projections: reads the log after each projection's checkpoint, applies a batch and moves the
+ * checkpoint in ONE transaction. Each batch first locks the projection's checkpoint row and checks that
+ * it has not moved under us (a rebuild swapped tables in, or another worker took over): then it reloads.
+ * Locking the checkpoint row before any table keeps the lock order the same as the rebuild swap's.
+ */
+export class ProjectionRunner {
+  private readonly running = new Map<string, RunningProjection>();
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly claimRetryMs: number;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private loops: Promise<void>[] = [];
+  private claimConnection: {
+    query(sql: string, params?: unknown[]): Promise<unknown>;
+    release(): Promise<void>;
+  } | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    projections: readonly Projection[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    for (const projection of projections) {
+      this.running.set(projection.name, {
+        projection,
+        position: undefined,
+        claimed: false,
+        lastError: null,
+        eventsApplied: 0,
+      });
+    }
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.claimRetryMs = options.claimRetryMs ?? 5000;
+  }
+
+  get projections(): Projection[] {
+    return [...this.running.values()].map((r) => r.projection);
+  }
+
+  async start(): Promise<void> {
+    await ensureCheckpointRows(this.dataSource, this.projections);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    this.claimConnection = {
+      query: (sql, params) => runner.query(sql, params),
+      release: () => runner.release(),
+    };
+    this.stopped = false;
+    this.loops = [...this.running.values()].map((r) => this.loop(r));
+  }
+
+  /** Wakes every loop now (after an in-process append), instead of at the next poll. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.poke();
+    await Promise.all(this.loops);
+    this.loops = [];
+    if (this.claimConnection) {
+      await this.claimConnection.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      await this.claimConnection.release().catch(() => undefined);
+      this.claimConnection = null;
+    }
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.running.values()].map((r) => ({
+      name: r.projection.name,
+      position: r.position ?? null,
+      claimed: r.claimed,
+      lastError: r.lastError,
+      eventsApplied: r.eventsApplied,
+    }));
+  }
+
+  /** Applies everything committed so far to every projection this runner has claimed (tests, CLI). */
+  async catchUp(): Promise<void> {
+    for (const r of this.running.values()) {
+      if (!r.claimed && !(await this.claim(r))) continue;
+      while ((await this.step(r)) > 0) {
+        /* keep going until the log is drained */
+      }
+    }
+  }
+
+  private async claim(r: RunningProjection): Promise<boolean> {
+    if (!this.claimConnection) return false;
+    const rows = (await this.claimConnection.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+      claimKey(r.projection.name),
+    ])) as { ok: boolean }[];
+    r.claimed = rows[0]?.ok === true;
+    if (r.claimed) r.position = await readCheckpoint(this.dataSource.manager, r.projection.name);
+    return r.claimed;
+  }
+
+  private async loop(r: RunningProjection): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!r.claimed && !(await this.claim(r))) {
+          await this.sleep(this.claimRetryMs);
+          continue;
+        }
+        const applied = await this.step(r);
+        r.lastError = null;
+        if (applied === 0) await this.sleep(this.pollIntervalMs);
+      } catch (error) {
+        r.lastError = error instanceof Error ? error.message : String(error);
+        this.options.onError?.(r.projection.name, error);
+        await this.sleep(Math.max(this.pollIntervalMs, 1000));
+      }
+    }
+  }
+
+  /** One batch: returns how many events it moved past (0 when there was nothing new). */
+  private async step(r: RunningProjection): Promise<number> {
+    const batch = await this.store.readAll({ after: r.position, limit: this.batchSize });
+    if (batch.length === 0) return 0;
+    const last = batch[batch.length - 1]!.position;
+    const relevant = filterEvents(r.projection, batch);
+    const outcome = await this.dataSource.transaction(async (em) => {
+      const stored = await lockCheckpoint(em, r.projection.name);
+      if (!samePosition(stored, r.position)) return { moved: true as const, stored };
+      if (relevant.length > 0) await r.projection.apply(relevant, em);
+      await writeCheckpoint(em, r.projection.name, last);
+      return { moved: false as const, stored };
+    });
+    if (outcome.moved) {
+      r.position = outcome.stored;
+      return 1;
+    }
+    r.position = last;
+    r.eventsApplied += relevant.length;
+    return batch.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const previous = this.wake;
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = previous;
+        previous?.();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+export function filterEvents(projection: Projection, events: readonly RecordedEvent[]): RecordedEvent[] {
+  if (!projection.eventTypes) return [...events];
+  const wanted = new Set(projection.eventTypes);
+  return events.filter((e) => wanted.has(e.type));
+}
+
+export async function ensureCheckpointRows(
+  dataSource: DataSource,
+  projections: readonly Projection[],
+): Promise<void> {
+  for (const p of projections) {
+    await dataSource.query(
+      `INSERT INTO projection_checkpoints (name, commit_position, prepare_position, updated_at)
+       VALUES ($1, NULL, NULL, now()) ON CONFLICT (name) DO NOTHING`,
+      [p.name],
+    );
+  }
+}
+
+export async function readCheckpoint(em: EntityManager, name: string): Promise<LogPosition | undefined> {
+  return checkpointPosition(await em.findOne(ProjectionCheckpoint, { where: { name } }));
+}
+
+export async function lockCheckpoint(em: EntityManager, name: string): Promise<LogPosition | undefined> {
+  const rows = (await em.query(
+    'SELECT commit_position AS "commitPosition", prepare_position AS "preparePosition" FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
+    [name],
+  )) as { commitPosition: string | null; preparePosition: string | null }[];
+  return checkpointPosition(rows[0]);
+}
+
+export async function writeCheckpoint(
+  em: EntityManager,
+  name: string,
+  position: LogPosition | undefined,
+  rebuilt = false,
+): Promise<void> {
+  await em.query(
+    `UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3, updated_at = now()${rebuilt ? ', rebuilt_at = now()' : ''}
+     WHERE name = $1`,
+    [name, position ? position.commit.toString() : null, position ? position.prepare.toString() : null],
+  );
+}
+
+/** True when the checkpoint has reached (or passed) the given log position. */
+export function hasReached(checkpoint: LogPosition | undefined, target: LogPosition): boolean {
+  return checkpoint !== undefined && comparePositions(checkpoint, target) >= 0;
+}
