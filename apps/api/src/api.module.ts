@@ -1,0 +1,115 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE } from '#event-store/event-store.port.js';
+import { JOB_QUEUE } from '#jobs/job-queue.port.js';
+import { APP_CONFIG } from '#platform/config/app-config.js';
+import { KEY_VAULT } from '#platform/personal-data/key-vault.js';
+import type { Clock } from '#platform/clock/clock.js';
+import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
+import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
+import { ApiTokenService, API_TOKEN_SECRET } from './auth/api-token.service.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { BulkUploadService } from './bulk-upload/bulk-upload.service.js';
+import { BulkUploadsHttpController } from './bulk-upload/bulk-uploads.http-controller.js';
+import { DevTokensHttpController } from './dev/dev-tokens.http-controller.js';
+import { CLOCK } from './domain/clock.token.js';
+import { LEDGER_DOMAIN, type LedgerDomain } from './domain/ledger-domain.js';
+import { PERSON_ID_DERIVER, PersonIdentity, type PersonIdDeriver } from './domain/person-identity.js';
+import { EctQueries } from './ects/ect-queries.js';
+import { EctsHttpController } from './ects/ects.http-controller.js';
+import { EctLifecycleHttpController } from './ects/ect-lifecycle.http-controller.js';
+import { ECT_LIFECYCLE_PROVIDERS } from './ects/ect-lifecycle.providers.js';
+import { PeopleHttpController } from './ects/erase-personal-data/people.http-controller.js';
+import { RegisterEctHandler } from './ects/register-ect/register-ect.handler.js';
+import { HealthHttpController } from './health/health.http-controller.js';
+import { PROJECTION_STATUS, type ProjectionStatusSource } from './health/projection-status.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { CommandResultInterceptor } from './http/command-result.interceptor.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { IdempotencyStore } from './http/idempotency.store.js';
+import {
+  QUERY_PROJECTIONS,
+  READ_WAIT_TIMEOUT_MS,
+  ReadYourWritesInterceptor,
+} from './http/read-your-writes.interceptor.js';
+import { AB_OVERSIGHT_CONTROLLERS, AB_OVERSIGHT_PROVIDERS } from './audit/ab-oversight.providers.js';
+import { JOBS_CONTROLLERS, JOBS_PROVIDERS } from './jobs/jobs.providers.js';
+import { AddSchoolHandler } from './schools/add-school/add-school.handler.js';
+import { SchoolsHttpController } from './schools/schools.http-controller.js';
+import { WebResources } from './web/web-app.js';
+
+export interface ApiModuleOptions {
+  runtime: LedgerRuntime;
+  domain: LedgerDomain;
+  clock: Clock;
+  deriveId: PersonIdDeriver;
+  projections: ProjectionStatusSource;
+  /** Names of every projection: a read waits for all of them to pass X-Min-Log-Position. */
+  projectionNames: string[];
+}
+
+/**
+ * The HTTP application: JSON API under /api/v1, health, OpenAPI. Interceptors run outside in:
+ * idempotency (replays a stored response) → read-your-writes wait → command result headers.
+ */
+@Module({})
+export class ApiModule {
+  static forRuntime(options: ApiModuleOptions): DynamicModule {
+    const { runtime } = options;
+    const infrastructure: Provider[] = [
+      { provide: APP_CONFIG, useValue: runtime.config },
+      { provide: EVENT_STORE, useValue: runtime.eventStore },
+      { provide: KEY_VAULT, useValue: runtime.keyVault },
+      { provide: DataSource, useValue: runtime.dataSource },
+      { provide: JOB_QUEUE, useValue: runtime.jobs },
+      { provide: LEDGER_DOMAIN, useValue: options.domain },
+      { provide: CLOCK, useValue: options.clock },
+      { provide: PERSON_ID_DERIVER, useValue: options.deriveId },
+      { provide: PROJECTION_STATUS, useValue: options.projections },
+      { provide: API_TOKEN_SECRET, useValue: runtime.config.apiTokenSecret },
+      { provide: READ_WAIT_TIMEOUT_MS, useValue: runtime.config.readWaitTimeoutMs },
+      { provide: QUERY_PROJECTIONS, useValue: options.projectionNames },
+      { provide: IdempotencyStore, useFactory: () => new IdempotencyStore(runtime.dataSource) },
+      {
+        provide: ReadModelFreshness,
+        useFactory: () => new ReadModelFreshness(runtime.dataSource, runtime.eventStore),
+      },
+    ];
+    return {
+      module: ApiModule,
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      controllers: [
+        HealthHttpController,
+        DevTokensHttpController,
+        SchoolsHttpController,
+        EctsHttpController,
+        EctLifecycleHttpController,
+        PeopleHttpController,
+        BulkUploadsHttpController,
+        ...JOBS_CONTROLLERS,
+        ...AB_OVERSIGHT_CONTROLLERS,
+      ],
+      providers: [
+        ...infrastructure,
+        ApiTokenService,
+        PersonIdentity,
+        EctQueries,
+        AddSchoolHandler,
+        RegisterEctHandler,
+        ...JOBS_PROVIDERS,
+        ...AB_OVERSIGHT_PROVIDERS,
+        WebResources,
+        ...ECT_LIFECYCLE_PROVIDERS,
+        BulkUploadService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: CommandResultInterceptor },
+      ],
+    };
+  }
+}

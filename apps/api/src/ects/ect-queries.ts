@@ -1,0 +1,101 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { EctEntity, type EctRow } from '#read-models/ects/ect-register.projection.js';
+import { type Clock, londonDate } from '#platform/clock/clock.js';
+import { CLOCK } from '../domain/clock.token.js';
+import { LEDGER_DOMAIN, type LedgerDomain } from '../domain/ledger-domain.js';
+import { canSeeSchool, schoolScope, type Principal } from '../auth/principal.js';
+import { pageBounds, type Page } from '../http/pagination.js';
+import type { EctStatus } from './ect-status.js';
+import type { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
+
+export interface EctView {
+  id: string;
+  trn: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  schoolUrn: string | null;
+  cohort: string | null;
+  lateRegistration: boolean;
+  revision: number;
+  [field: string]: unknown;
+}
+
+/**
+ * Reads of the ECT register. Anything that depends on today (terms served, status, what is due) is computed
+ * here by the domain's `summariseInduction` from the stored state, never inside the projection.
+ */
+@Injectable()
+export class EctQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** 404 both when the ECT does not exist and when it is outside the principal's schools (no probing). */
+  async get(principal: Principal, id: string): Promise<EctView> {
+    const row = await this.dataSource.getRepository(EctEntity).findOne({ where: { id } });
+    if (!row || row.phase === 'unregistered' || !row.schoolUrn || !canSeeSchool(principal, row.schoolUrn)) {
+      throw new NotFoundException([`No ECT with id ${id}`]);
+    }
+    return this.view(row);
+  }
+
+  async list(principal: Principal, query: ListEctsQueryDto): Promise<Page<EctView>> {
+    const { page, pageSize, skip } = pageBounds(query);
+    const qb = this.dataSource
+      .getRepository(EctEntity)
+      .createQueryBuilder('e')
+      .where("e.phase <> 'unregistered'");
+    const scope = schoolScope(principal);
+    if (scope) qb.andWhere('e.school_urn = ANY(:scope)', { scope });
+    if (query.schoolUrn) qb.andWhere('e.school_urn = :schoolUrn', { schoolUrn: query.schoolUrn });
+    if (query.cohort) qb.andWhere('e.cohort = :cohort', { cohort: query.cohort });
+    if (query.status) this.whereStatus(qb, query.status, londonDate(this.clock.now()));
+    const [rows, total] = await qb
+      .orderBy('e.last_name', 'ASC', 'NULLS LAST')
+      .addOrderBy('e.first_name', 'ASC', 'NULLS LAST')
+      .addOrderBy('e.id', 'ASC')
+      .skip(skip)
+      .take(pageSize)
+      .getManyAndCount();
+    return { items: rows.map((row) => this.view(row)), page, pageSize, total };
+  }
+
+  /** The same status the domain's summary gives, written as SQL over the time-independent columns. */
+  private whereStatus(qb: SelectQueryBuilder<EctRow>, status: EctStatus, today: string): void {
+    const open = "e.phase = 'open'";
+    switch (status) {
+      case 'registered':
+        qb.andWhere(`${open} AND NOT e.paused AND e.start_date > :today`, { today });
+        break;
+      case 'paused':
+        qb.andWhere(`${open} AND e.paused`);
+        break;
+      case 'extended':
+        qb.andWhere(`${open} AND NOT e.paused AND e.extended AND e.start_date <= :today`, { today });
+        break;
+      case 'in-progress':
+        qb.andWhere(`${open} AND NOT e.paused AND NOT e.extended AND e.start_date <= :today`, { today });
+        break;
+      default:
+        qb.andWhere('e.phase = :status', { status });
+    }
+  }
+
+  private view(row: EctRow): EctView {
+    const summary = this.domain.summarise(row.state, londonDate(this.clock.now()));
+    return {
+      ...summary,
+      id: row.id,
+      trn: row.trn,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      schoolUrn: row.schoolUrn,
+      cohort: row.cohort,
+      lateRegistration: row.lateRegistration,
+      revision: Number(row.revision),
+    };
+  }
+}

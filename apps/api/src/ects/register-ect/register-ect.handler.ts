@@ -1,0 +1,80 @@
+import { ForbiddenException, Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
+import { invalid } from '#induction/shared/domain-error.js';
+import { type Clock, londonDate } from '#platform/clock/clock.js';
+import { CLOCK } from '../../domain/clock.token.js';
+import { PersonIdentity } from '../../domain/person-identity.js';
+import { canSeeSchool } from '../../auth/principal.js';
+import { StreamCommandRunner } from '../../commands/stream-command-runner.js';
+import type { CommandAccepted } from '../../http/command-context.js';
+import { LEDGER_DOMAIN, ectStreamId, schoolStreamId, type LedgerDomain } from '../../domain/ledger-domain.js';
+import { RegisterEctCommand } from './register-ect.command.js';
+
+/**
+ * R20 registration. The ECT's id is derived from the TRN (one induction per person, reg 9), so the ECT's
+ * stream is the same on every attempt: a duplicate registration meets the existing stream and the domain
+ * answers 409 (open induction) or 422 (already passed or failed).
+ */
+@CommandHandler(RegisterEctCommand)
+export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
+  private readonly runner: StreamCommandRunner;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly identity: PersonIdentity,
+  ) {
+    this.runner = new StreamCommandRunner(store);
+  }
+
+  async execute({ request, context }: RegisterEctCommand): Promise<CommandAccepted> {
+    if (!canSeeSchool(context.principal, request.schoolUrn)) {
+      throw new ForbiddenException([
+        `You can only register ECTs at your own school (not ${request.schoolUrn})`,
+      ]);
+    }
+    const school = await this.store.readStream(schoolStreamId(request.schoolUrn), {});
+    if (school.length === 0) {
+      throw invalid(
+        `schoolUrn: no school with URN ${request.schoolUrn} is on the AB's register`,
+        'schoolUrn',
+      );
+    }
+    const ectId = await this.identity.ectIdForTrn(request.trn);
+    return this.runner.run({
+      streamId: ectStreamId(ectId),
+      id: ectId,
+      location: `/api/v1/ects/${ectId}`,
+      decider: this.domain.ect,
+      toDomainEvent: this.domain.toEctEvent,
+      context,
+      command: {
+        type: 'RegisterEct',
+        data: {
+          ectId,
+          trn: request.trn,
+          firstName: request.firstName,
+          lastName: request.lastName,
+          dateOfBirth: request.dateOfBirth,
+          email: request.email,
+          schoolUrn: request.schoolUrn,
+          qtsAwardedOn: request.qtsAwardedOn,
+          startDate: request.startDate,
+          fte: request.fte,
+          programme: request.programme,
+          mentor: {
+            personId: await this.identity.contactIdForEmail(request.mentor.email),
+            ...request.mentor,
+          },
+          inductionTutor: {
+            personId: await this.identity.contactIdForEmail(request.inductionTutor.email),
+            ...request.inductionTutor,
+          },
+          on: londonDate(this.clock.now()),
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { SchoolEntity } from '#read-models/schools/school-directory.projection.js';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { canSeeSchool, schoolScope, type Principal } from '../auth/principal.js';
+import { CommandCtx, type CommandContext } from '../http/command-context.js';
+import { PageQueryDto, pageBounds, setPageLinks } from '../http/pagination.js';
+import { AddSchoolCommand } from './add-school/add-school.handler.js';
+import { AddSchoolRequestDto } from './add-school/add-school.request.dto.js';
+
+@ApiTags('Schools')
+@ApiBearerAuth()
+@Controller('schools')
+export class SchoolsHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @Roles('hub_staff')
+  @ApiOperation({ summary: "Add a school to the AB's register" })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  add(@Body() body: AddSchoolRequestDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new AddSchoolCommand(body, context));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Schools on the register (an induction tutor sees their own)' })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PageQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { page, pageSize, skip } = pageBounds(query);
+    const qb = this.dataSource.getRepository(SchoolEntity).createQueryBuilder('s');
+    const scope = schoolScope(principal);
+    if (scope) qb.where('s.urn = ANY(:scope)', { scope });
+    const [rows, total] = await qb
+      .orderBy('s.name')
+      .addOrderBy('s.urn')
+      .skip(skip)
+      .take(pageSize)
+      .getManyAndCount();
+    const result = {
+      items: rows.map(({ updatedAt: _u, revision: _r, ...school }) => school),
+      page,
+      pageSize,
+      total,
+    };
+    setPageLinks(request, response, result);
+    return result;
+  }
+
+  @Get(':urn')
+  @ApiOperation({ summary: 'One school' })
+  async get(@CurrentPrincipal() principal: Principal, @Param('urn') urn: string) {
+    const row = /^\d{6}$/.test(urn)
+      ? await this.dataSource.getRepository(SchoolEntity).findOne({ where: { urn } })
+      : null;
+    if (!row || !canSeeSchool(principal, urn)) throw new NotFoundException([`No school with URN ${urn}`]);
+    const { updatedAt: _u, revision: _r, ...school } = row;
+    return school;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The home page is the signed-in user's dashboard: a tutor sees what is due and overdue for their school's
+ * ECTs; hub staff see counts that link to the lists; a panel member sees the cases awaiting a decision
+ * (R16 deadlines). "Overdue" is decided here, at query time, never in a projection.
+ */
+import { Router } from 'express';
+import { ECT_STATUSES } from '../../ects/ect-status.js';
+import type { EctView } from '../../ects/ect-queries.js';
+import type { Principal } from '../../auth/principal.js';
+import { principalOf, requireRole } from '../middleware/current-user.js';
+import { dueKind, statusTag } from '../view-models/format.js';
+import type { WebServices } from '../web-services.js';
+
+/** A school's ECTs fit one page; a hub-wide list does not, and its dashboard shows counts instead. */
+const SCHOOL_LIMIT = 500;
+
+interface DueItem {
+  kind: string;
+  dueBy: string;
+  detail: string;
+}
+
+export function dashboardRoutes(services: WebServices): Router {
+  const router = Router();
+
+  router.get('/', requireRole(), async (req, res) => {
+    const principal = principalOf(req);
+    switch (principal.role) {
+      case 'induction_tutor':
+        return res.render('pages/dashboard-tutor', await tutorDashboard(services, principal));
+      case 'panel_member':
+        return res.render('pages/dashboard-panel', await panelDashboard(services, principal));
+      default:
+        return res.render('pages/dashboard-hub', await hubDashboard(services, principal));
+    }
+  });
+
+  return router;
+}
+
+const nameOf = (e: EctView) => [e.firstName, e.lastName].filter(Boolean).join(' ') || 'Name erased';
+
+async function tutorDashboard(services: WebServices, principal: Principal) {
+  const today = services.today();
+  const [page, schools] = await Promise.all([
+    services.ects.list(principal, { pageSize: SCHOOL_LIMIT }),
+    services.schools.visibleTo(principal),
+  ]);
+  const items = page.items
+    .flatMap((ect) =>
+      ((ect['nextDue'] as DueItem[] | undefined) ?? []).map((item) => ({
+        ectId: ect.id,
+        name: nameOf(ect),
+        kind: dueKind(item.kind),
+        detail: item.detail,
+        dueBy: item.dueBy,
+        overdue: item.dueBy < today,
+      })),
+    )
+    .sort((a, b) => a.dueBy.localeCompare(b.dueBy));
+  return {
+    pageTitle: 'Your dashboard',
+    schoolNames: schools.map((s) => s.name).join(', '),
+    overdue: items.filter((i) => i.overdue),
+    upcoming: items.filter((i) => !i.overdue),
+    ectCount: page.total,
+    atRisk: page.items.filter((e) => e['atRisk'] === true).map((e) => ({ id: e.id, name: nameOf(e) })),
+  };
+}
+
+async function hubDashboard(services: WebServices, principal: Principal) {
+  const counts = await Promise.all(
+    ECT_STATUSES.map(async (status) => ({
+      status,
+      text: statusTag(status).text,
+      count: (await services.ects.list(principal, { status, pageSize: 1 })).total,
+    })),
+  );
+  const all = await services.ects.list(principal, { pageSize: 1 });
+  return {
+    pageTitle: 'Hub dashboard',
+    schoolCount: await services.schools.count(),
+    ectCount: all.total,
+    counts,
+  };
+}
+
+async function panelDashboard(services: WebServices, principal: Principal) {
+  const today = services.today();
+  const page = await services.ects.list(principal, { status: 'awaiting-decision', pageSize: SCHOOL_LIMIT });
+  const cases = page.items
+    .map((ect) => {
+      const decision = ect['decision'] as { decisionDueBy?: string } | null | undefined;
+      const dueBy = decision?.decisionDueBy ?? null;
+      return {
+        id: ect.id,
+        name: nameOf(ect),
+        schoolUrn: ect.schoolUrn,
+        dueBy,
+        overdue: dueBy !== null && dueBy < today,
+      };
+    })
+    .sort((a, b) => (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999'));
+  return { pageTitle: 'Cases awaiting a decision', cases, total: page.total };
+}

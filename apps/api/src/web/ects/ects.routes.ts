@@ -1,0 +1,99 @@
+/**
+ * ECT pages: the list (scoped: a tutor sees only their school's ECTs) and one ECT's induction. An id outside
+ * the user's schools is a 404, exactly like an unknown id (EctQueries decides), so ids cannot be probed.
+ */
+import { NotFoundException } from '@nestjs/common';
+import { Router } from 'express';
+import { ECT_STATUSES, type EctStatus } from '../../ects/ect-status.js';
+import { principalOf, requireRole } from '../middleware/current-user.js';
+import { statusTag } from '../view-models/format.js';
+import type { WebServices } from '../web-services.js';
+import { ectPageView, timelineView } from './ect-page.view-model.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAGE_SIZE = 50;
+
+export function ectRoutes(services: WebServices): Router {
+  const router = Router();
+
+  router.get('/ects', requireRole(), async (req, res) => {
+    const principal = principalOf(req);
+    const status = ECT_STATUSES.includes(req.query['status'] as EctStatus)
+      ? (req.query['status'] as EctStatus)
+      : undefined;
+    const schools = await services.schools.visibleTo(principal);
+    const schoolUrn = schools.some((s) => s.urn === req.query['schoolUrn'])
+      ? String(req.query['schoolUrn'])
+      : undefined;
+    const pageNumber = Math.max(
+      1,
+      Math.min(10_000, Number.parseInt(String(req.query['page'] ?? '1'), 10) || 1),
+    );
+    const page = await services.ects.list(principal, {
+      status,
+      schoolUrn,
+      page: pageNumber,
+      pageSize: PAGE_SIZE,
+    });
+    const names = new Map(schools.map((s) => [s.urn, s.name]));
+    const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
+    const query = (n: number) =>
+      `/ects?${new URLSearchParams({ ...(status ? { status } : {}), ...(schoolUrn ? { schoolUrn } : {}), page: String(n) })}`;
+    res.render('pages/ects', {
+      pageTitle: 'ECTs',
+      total: page.total,
+      ects: page.items.map((e) => ({
+        id: e.id,
+        name: [e.firstName, e.lastName].filter(Boolean).join(' ') || 'Name erased',
+        sortName: `${e.lastName ?? ''} ${e.firstName ?? ''}`.trim(),
+        trn: e.trn,
+        school: names.get(e.schoolUrn ?? '') ?? e.schoolUrn,
+        status: statusTag(e['status']),
+        statusKey: e['status'],
+        startDate: e['startDate'],
+        termsServed: e['termsServed'],
+        termsRequired: e['termsRequired'],
+      })),
+      statusItems: [
+        { value: '', text: 'Any status' },
+        ...ECT_STATUSES.map((s) => ({ value: s, text: statusTag(s).text, selected: s === status })),
+      ],
+      schoolItems:
+        schools.length > 1
+          ? [
+              { value: '', text: 'Any school' },
+              ...schools.map((s) => ({ value: s.urn, text: s.name, selected: s.urn === schoolUrn })),
+            ]
+          : null,
+      canRegister: principal.role === 'induction_tutor' || principal.role === 'hub_staff',
+      pagination:
+        pages > 1
+          ? {
+              previous: pageNumber > 1 ? { href: query(pageNumber - 1) } : undefined,
+              next: pageNumber < pages ? { href: query(pageNumber + 1) } : undefined,
+              items: Array.from({ length: pages }, (_, i) => ({
+                number: i + 1,
+                href: query(i + 1),
+                current: i + 1 === pageNumber,
+              })),
+            }
+          : null,
+    });
+  });
+
+  router.get('/ects/:id', requireRole(), async (req, res) => {
+    const principal = principalOf(req);
+    const id = String(req.params['id']);
+    if (!UUID.test(id)) throw new NotFoundException();
+    const ect = await services.ects.get(principal, id.toLowerCase());
+    const school = ect.schoolUrn ? await services.schools.get(principal, ect.schoolUrn) : null;
+    const events = await services.auditTrail.list(principal, ect.id, { pageSize: 500 });
+    res.render('pages/ect', {
+      ...ectPageView(ect, school?.name ?? null, services.today()),
+      timeline: timelineView(events.items),
+      canReview: principal.role === 'induction_tutor' || principal.role === 'hub_staff',
+    });
+  });
+
+  return router;
+}

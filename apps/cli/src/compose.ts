@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from '#platform/config/app-config.js';
+import { openLedgerRuntime, type LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
+import { ectIdSecret } from '#platform/personal-data/keyed-id.js';
+import type { Projection } from '#read-models/projection.js';
+import { createLedgerDomain, type LedgerDomain } from '../../api/src/domain/ledger-domain.js';
+import { keyedPersonId, type PersonIdDeriver } from '../../api/src/domain/person-identity.js';
+import { IdempotencyKeyEntity } from '../../api/src/http/idempotency.store.js';
+import { BulkUploadEntity } from '../../api/src/bulk-upload/bulk-upload.entity.js';
+import { ledgerProjections } from '../../worker/src/projections.js';
+
+export interface Ledger {
+  runtime: LedgerRuntime;
+  domain: LedgerDomain;
+  projections: Projection[];
+  deriveId: PersonIdDeriver;
+}
+
+/** The composition root shared by `serve`, `rebuild`, `seed-demo` and the e2e tests. */
+export async function composeLedger(config: AppConfig, _logger?: Logger): Promise<Ledger> {
+  const domain = createLedgerDomain({ hubSchoolUrns: config.hubSchoolUrns });
+  const projections = ledgerProjections(domain);
+  const runtime = await openLedgerRuntime(config, {
+    projections,
+    entities: [IdempotencyKeyEntity, BulkUploadEntity],
+  });
+  let secret: Promise<Buffer> | undefined;
+  const deriveId: PersonIdDeriver = async (namespace, value) => {
+    secret ??= ectIdSecret(runtime.keyVault);
+    return keyedPersonId(await secret, namespace, value);
+  };
+  return { runtime, domain, projections, deriveId };
+}

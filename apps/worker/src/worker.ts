@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
+import type { Projection } from '#read-models/projection.js';
+import { ProjectionRunner } from '#read-models/runner/projection-runner.js';
+import type { Clock } from '#platform/clock/clock.js';
+import { createLedgerDomain } from '../../api/src/domain/ledger-domain.js';
+import { startLedgerJobs, type LedgerJobs, type LedgerJobsOptions } from './jobs/ledger-jobs.js';
+
+export interface LedgerWorker {
+  readonly runner: ProjectionRunner;
+  /** The job processors (apps/worker/src/jobs); null when started with `jobs: false`. */
+  readonly jobs: LedgerJobs | null;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Today for the sweeps. Default: the system clock. */
+  clock?: Clock;
+  /** `false`: projections only. Otherwise options for the job processors (domain, Notify, relay interval). */
+  jobs?: false | Partial<Omit<LedgerJobsOptions, 'projections' | 'logger' | 'clock'>>;
+}
+
+/**
+ * The worker's duties: run every projection (one claim per projection across all workers, so a second
+ * worker stands by and takes over when the first dies) and, later, the job processors.
+ */
+export async function startWorker(
+  runtime: LedgerRuntime,
+  projections: readonly Projection[],
+  logger: Logger,
+  options: WorkerOptions = {},
+): Promise<LedgerWorker> {
+  const runner = new ProjectionRunner(runtime.dataSource, runtime.eventStore, projections, {
+    pollIntervalMs: runtime.config.projectionPollMs,
+    onError: (projection, error) =>
+      logger.error({ err: error, projection }, 'projection batch failed; retrying'),
+  });
+  await runner.start();
+  logger.info({ projections: projections.map((p) => p.name) }, 'projections running');
+  let jobs: LedgerJobs | null = null;
+  if (options.jobs !== false) {
+    const config = runtime.config;
+    const templateId = process.env['NOTIFY_TEMPLATE_ID'] ?? '';
+    jobs = await startLedgerJobs(runtime, {
+      domain: createLedgerDomain({ hubSchoolUrns: config.hubSchoolUrns }),
+      notify: config.notifyApiKey ? { apiKey: config.notifyApiKey, templateId } : null,
+      ...options.jobs,
+      projections,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  }
+  return {
+    runner,
+    jobs,
+    stop: () => runner.stop(),
+  };
+}
