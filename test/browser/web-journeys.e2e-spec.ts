@@ -1,0 +1,270 @@
+/**
+ * The web service in a real browser, one journey per role, through the whole app (api + projections + jobs
+ * on PostgreSQL or PGlite). Every page visited is checked with axe at WCAG 2.2 AA; the main pages are saved
+ * to docs/screenshots. Skipped, saying why, when Debian's Chromium is not installed.
+ */
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
+import {
+  axeViolations,
+  describeWithChromium,
+  launchBrowser,
+  screenshot,
+  type AxeFinding,
+  type Browser,
+} from './support/browser.js';
+import { WebPages } from './support/web-pages.js';
+
+const ALDER = {
+  urn: '300001',
+  name: 'Alder Primary School',
+  phase: 'primary',
+  localAuthority: 'Cambridgeshire',
+};
+const BIRCH = { urn: '300002', name: 'Birch Academy', phase: 'secondary', localAuthority: 'Peterborough' };
+
+const ectAt = (schoolUrn: string, trn: string, firstName: string, lastName: string) => ({
+  trn,
+  firstName,
+  lastName,
+  dateOfBirth: '1998-04-12',
+  email: `${firstName.toLowerCase()}@school.example`,
+  schoolUrn,
+  qtsAwardedOn: '2025-07-15',
+  startDate: '2025-09-01',
+  fte: 1,
+  programme: 'provider-led',
+  mentor: { name: 'Sam Patel', email: 'sam.patel@school.example' },
+  inductionTutor: { name: 'Jo Reed', email: 'jo.reed@school.example' },
+});
+
+describeWithChromium('web service in Chromium: one journey per role, axe WCAG 2.2 AA on every page', () => {
+  let t: TestLedger;
+  let browser: Browser;
+  let web: WebPages;
+  let baseUrl: string;
+  let birchEctId: string;
+  const findings: AxeFinding[] = [];
+  jest.setTimeout(120_000);
+
+  /** Axe on the page as it is now; the journey goes on, and one test at the end reports every finding. */
+  const check = async (name: string, shot = false) => {
+    findings.push(...(await axeViolations(browser.page, name)));
+    if (shot) await screenshot(browser.page, name);
+  };
+
+  beforeAll(async () => {
+    t = await startTestLedger({ now: '2026-01-20T09:00:00Z' });
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    const hub = await t.token('hub_staff');
+    for (const school of [ALDER, BIRCH]) {
+      await t.http.post('/api/v1/schools').set('Authorization', `Bearer ${hub}`).send(school).expect(201);
+    }
+    await t.http
+      .post('/api/v1/ects')
+      .set('Authorization', `Bearer ${hub}`)
+      .send(ectAt(ALDER.urn, '4000001', 'Priya', 'Shah'))
+      .expect(201);
+    const birch = await t.http
+      .post('/api/v1/ects')
+      .set('Authorization', `Bearer ${hub}`)
+      .send(ectAt(BIRCH.urn, '4000002', 'Tom', 'Hughes'))
+      .expect(201);
+    birchEctId = (birch.body as { id: string }).id;
+    browser = await launchBrowser();
+    web = new WebPages(browser.page, baseUrl);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('sends a visitor who is not signed in to the sign-in page, and serves the information pages', async () => {
+    await web.goto('/ects');
+    expect(new URL(browser.page.url()).pathname).toBe('/sign-in');
+    expect(await web.heading()).toBe('Sign in');
+    await check('sign-in', true);
+    for (const [path, heading] of [
+      ['/accessibility', 'Accessibility statement for Manage ECT induction'],
+      ['/cookies', 'Cookies'],
+      ['/privacy', 'Privacy notice'],
+    ] as const) {
+      expect(await web.goto(path)).toBe(200);
+      expect(await web.heading()).toBe(heading);
+      await check(path.slice(1));
+    }
+    expect(await web.goto('/no-such-page')).toBe(404);
+    await check('not-found');
+  });
+
+  it('hub staff: dashboard, schools, add a school with check answers and confirmation', async () => {
+    await browser.context.clearCookies();
+    await web.signInAsDeveloper('hub_staff', { name: 'Hana Hub' });
+    expect(await web.heading()).toBe('Hub dashboard');
+    await check('hub-dashboard', true);
+
+    await browser.page.getByRole('link', { name: 'Schools', exact: true }).click();
+    expect(await web.heading()).toBe('Schools');
+    await check('schools', true);
+
+    await browser.page.getByRole('button', { name: 'Add a school' }).click();
+    await web.press('Continue');
+    const summary = await web.errorSummary();
+    expect(summary).toEqual([
+      'Enter the school’s URN',
+      'Enter the school’s name',
+      'Select the school’s phase',
+      'Enter the school’s local authority',
+    ]);
+    expect(await web.inlineErrors()).toEqual(summary);
+    expect(await browser.page.title()).toMatch(/^Error: /);
+    await check('add-school-errors', true);
+
+    await web.fill('Unique reference number (URN)', '300003');
+    await web.fill('School name', 'Cedar Church of England School');
+    await web.select('Phase', 'primary');
+    await web.fill('Local authority', 'Suffolk');
+    await web.press('Continue');
+    expect(await web.heading()).toBe('Check the school’s details before adding it');
+    await check('add-school-check');
+    await web.press('Add school');
+    expect([await web.heading(), ...(await web.errorSummary())]).toEqual(['School added']);
+    await check('add-school-confirmation', true);
+
+    await web.goto('/schools');
+    await expect(
+      browser.page.getByRole('link', { name: 'Cedar Church of England School' }).count(),
+    ).resolves.toBe(1);
+    await web.signOut();
+    await check('signed-out');
+  });
+
+  it('induction tutor: dashboard, register an ECT, the ECT’s page, the list; another school’s ECT is a 404', async () => {
+    await browser.context.clearCookies();
+    await web.signInAsDeveloper('induction_tutor', { schoolUrn: ALDER.urn, name: 'Tess Tutor' });
+    expect(await web.heading()).toBe('Your dashboard');
+    await expect(browser.page.getByRole('link', { name: 'Priya Shah' }).count()).resolves.toBeGreaterThan(0);
+    await check('tutor-dashboard', true);
+
+    await browser.page.getByRole('button', { name: 'Register an ECT' }).click();
+    expect(await web.heading()).toBe('What are the ECT’s details?');
+    await web.fill('Teacher reference number (TRN)', '12345');
+    await web.press('Continue');
+    const summary = await web.errorSummary();
+    expect(summary[0]).toBe('TRN must be 7 digits, like 1234567');
+    expect(await web.inlineErrors()).toEqual(summary);
+    await check('register-ect-errors', true);
+
+    await web.fill('Teacher reference number (TRN)', '4000003');
+    await web.fill('First name', 'Ada');
+    await web.fill('Last name', 'Lovelace');
+    await web.fillDate('Date of birth', '1999-12-10');
+    await web.fill('Email address', 'ada.lovelace@alder.example');
+    await web.press('Continue');
+    expect(await web.heading()).toBe('About the ECT’s induction');
+    await web.fillDate('Induction start date', '2026-01-05');
+    await web.fillDate('Date QTS was awarded', '2025-07-15');
+    await web.fill('Full-time equivalent (FTE)', '0.8');
+    await web.choose('School-led');
+    await check('register-ect-induction', true);
+    await web.press('Continue');
+    expect(await web.heading()).toBe('Who are the ECT’s mentor and induction tutor?');
+    await web.fill('Mentor’s full name', 'Sam Patel');
+    await web.fill('Mentor’s email address', 'sam.patel@alder.example');
+    await web.fill('Induction tutor’s full name', 'Tess Tutor');
+    await web.fill('Induction tutor’s email address', 'tess.tutor@alder.example');
+    await web.press('Continue');
+
+    expect(await web.heading()).toBe('Check your answers before registering the ECT');
+    expect(await web.summaryValue('Date of birth')).toBe('10 December 1999');
+    await check('register-ect-check', true);
+    await web.press('Register ECT');
+    expect([await web.heading(), ...(await web.errorSummary())]).toEqual(['ECT registered']);
+    await check('register-ect-confirmation', true);
+
+    await browser.page.getByRole('link', { name: 'View Ada Lovelace’s induction' }).click();
+    expect(await web.heading()).toBe('Ada Lovelace');
+    expect(await web.summaryValue('Induction start date')).toBe('5 January 2026');
+    expect(await web.summaryValue('Programme')).toBe('School-led');
+    await check('ect', true);
+
+    await browser.page.getByRole('link', { name: 'ECTs', exact: true }).click();
+    const names = await browser.page.locator('table tbody tr td:first-child').allInnerTexts();
+    expect(names.sort()).toEqual(['Ada Lovelace', 'Priya Shah']);
+    await check('ects', true);
+
+    await browser.page.getByRole('link', { name: 'Priya Shah' }).click();
+    await browser.page.getByRole('button', { name: 'Submit a progress review' }).click();
+    await web.fill('Induction term', '1');
+    await web.fillDate('Date of the review', '2025-12-10');
+    await web.choose('No');
+    await web.press('Continue');
+    expect(await web.heading()).toBe('What did the review find?');
+    await web.fill('Strengths', 'Clear explanations and good rapport with pupils');
+    await web.fill('Development targets', 'Adaptive teaching for pupils with EAL');
+    await web.press('Continue');
+    expect(await web.errorSummary()).toEqual(['Enter the support plan, because the ECT is not on track']);
+    await check('progress-review-errors', true);
+    await web.fill('Support plan', 'Weekly coaching on adaptive teaching with the mentor');
+    await web.press('Continue');
+    expect(await web.heading()).toBe('Check the progress review before submitting it');
+    await check('progress-review-check');
+    await web.press('Submit progress review');
+    expect([await web.heading(), ...(await web.errorSummary())]).toEqual(['Progress review submitted']);
+    await check('progress-review-confirmation');
+    await browser.page.getByRole('link', { name: 'Back to Priya Shah’s induction' }).click();
+    await expect(browser.page.locator('.moj-timeline__title').allInnerTexts()).resolves.toContain(
+      'Progress review submitted',
+    );
+    await check('ect-timeline', true);
+
+    expect(await web.goto(`/ects/${birchEctId}`)).toBe(404);
+    expect(await web.goto(`/ects/${birchEctId}/progress-review/review`)).toBe(404);
+    expect(await web.heading()).toBe('Page not found');
+    expect(await web.goto('/schools')).toBe(403);
+    await check('forbidden');
+    await web.signOut();
+  });
+
+  it('panel member: cases awaiting a decision, and an ECT’s page from any school', async () => {
+    await browser.context.clearCookies();
+    await web.signInAsDeveloper('panel_member', { name: 'Pat Panel' });
+    expect(await web.heading()).toBe('Cases awaiting a decision');
+    await check('panel-dashboard', true);
+    expect(await web.goto(`/ects/${birchEctId}`)).toBe(200);
+    expect(await web.heading()).toBe('Tom Hughes');
+    await check('panel-ect');
+    await web.signOut();
+  });
+
+  it('security: session cookie flags, a new session id on sign-in, CSRF refused, sign-out ends the session', async () => {
+    await browser.context.clearCookies();
+    await web.goto('/sign-in');
+    const before = (await browser.context.cookies()).find((c) => c.name === 'ledger.sid');
+    expect(before).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    await web.signInAsDeveloper('hub_staff');
+    const after = (await browser.context.cookies()).find((c) => c.name === 'ledger.sid');
+    expect(after?.value).not.toBe(before?.value);
+
+    const forged = await browser.page.request.post(`${baseUrl}/schools/add/details`, {
+      form: { urn: '300009', name: 'Forged', phase: 'primary', localAuthority: 'X' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+
+    const csp = (await browser.page.request.get(`${baseUrl}/`)).headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+
+    await web.goto('/');
+    await web.signOut();
+    await web.goto('/');
+    expect(new URL(browser.page.url()).pathname).toBe('/sign-in');
+  });
+
+  it('finds no WCAG 2.2 AA violations on any page visited', () => {
+    expect(findings).toEqual([]);
+  });
+});
