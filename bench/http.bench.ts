@@ -1,0 +1,248 @@
+/**
+ * 3–5. The service under HTTP load (autocannon), started the way it runs in production: an api process and a
+ * worker process (`serve --role api|worker`) on the benchmark's PostgreSQL database. Measures p50/p95/p99 of
+ * commands and queries, the annual report when the API has one, and the peak RSS of both processes (VmHWM).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { summarise, type LatencySummary } from './support/stats.js';
+
+export interface HttpRow {
+  name: string;
+  kind: 'command' | 'query';
+  requests: number;
+  non2xx: number;
+  requestsPerSecond: number;
+  latencyMs: LatencySummary;
+}
+
+export interface HttpResults {
+  rows: HttpRow[];
+  notBuilt: string[];
+  annualReport: { seconds: number; status: number } | 'not yet built';
+  peakRssMb: { api: number; worker: number };
+}
+
+export interface ServiceEnv {
+  [name: string]: string;
+}
+
+export interface HttpBenchOptions {
+  env: ServiceEnv;
+  durationSeconds: number;
+  connections: number;
+  /** ECT ids in the data set, for GET /ects/:id. */
+  ectIds: string[];
+  schoolUrns: string[];
+  /** The next unused TRN index (registrations must not collide with the data set). */
+  nextTrnIndex: number;
+  trnFor: (index: number) => string;
+}
+
+const MAIN = new URL('../apps/cli/src/main.js', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function startRole(role: 'api' | 'worker', env: ServiceEnv, port: number): ChildProcess {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--role', role], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+/** Peak resident set size of a live process (Linux VmHWM), in MB. */
+export function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+    return Math.round(kb / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+type RequestSpec = { method: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> };
+
+async function load(
+  base: string,
+  token: string,
+  name: string,
+  kind: HttpRow['kind'],
+  options: HttpBenchOptions,
+  next: () => RequestSpec,
+): Promise<HttpRow> {
+  const samples: number[] = [];
+  const instance = autocannon({
+    url: base,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, ...next() }) }],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    samples.push(responseTime);
+  });
+  const result = (await instance) as { requests: { total: number; average: number }; non2xx: number };
+  return {
+    name,
+    kind,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    requestsPerSecond: result.requests.average,
+    latencyMs: summarise(samples),
+  };
+}
+
+export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults> {
+  const port = await freePort();
+  const workerPort = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const worker = startRole('worker', options.env, workerPort);
+  const api = startRole('api', options.env, port);
+  try {
+    await waitFor(`${base}/health`, 120_000);
+    const tokenResponse = await fetch(`${base}/api/v1/dev/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'hub_staff' }),
+    });
+    if (tokenResponse.status !== 201)
+      throw new Error(`dev token: ${tokenResponse.status} ${await tokenResponse.text()}`);
+    const { token } = (await tokenResponse.json()) as { token: string };
+    const openapi = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const paths = Object.keys(openapi.paths ?? {});
+
+    let trnIndex = options.nextTrnIndex;
+    let pick = 0;
+    const ectId = () =>
+      options.ectIds[(pick = (pick * 1_103_515_245 + 12_345) % 2_147_483_648) % options.ectIds.length]!;
+    const rows: HttpRow[] = [];
+    const notBuilt: string[] = [];
+
+    rows.push(
+      await load(base, token, 'POST /ects (register ECT)', 'command', options, () => {
+        const trn = options.trnFor(trnIndex++);
+        const urn = options.schoolUrns[trnIndex % options.schoolUrns.length]!;
+        return {
+          method: 'POST',
+          path: '/api/v1/ects',
+          body: JSON.stringify({
+            trn,
+            firstName: 'Bench',
+            lastName: `Teacher${trn}`,
+            dateOfBirth: '1996-05-01',
+            email: `bench.${trn}@teacher.example`,
+            schoolUrn: urn,
+            qtsAwardedOn: '2026-07-01',
+            startDate: '2026-09-01',
+            fte: 1,
+            programme: 'provider-led',
+            mentor: { name: 'Bench Mentor', email: `mentor1@school-${urn}.example` },
+            inductionTutor: { name: 'Bench Tutor', email: `induction-tutor@school-${urn}.example` },
+          }),
+        };
+      }),
+    );
+
+    const reviewPath = paths.find(
+      (p) => /\/ects\/\{[^}]+\}\/progress-reviews$/.test(p) && openapi.paths[p]!['post'],
+    );
+    if (reviewPath) {
+      // Terms differ per ECT: a 4xx (review not due, already submitted) still measures the command path.
+      rows.push(
+        await load(base, token, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => ({
+          method: 'POST',
+          path: reviewPath.replace(/\{[^}]+\}/, ectId()),
+          body: JSON.stringify({
+            term: 1,
+            reviewedOn: '2025-12-01',
+            onTrack: true,
+            strengths: 'Secure subject knowledge',
+            areasForDevelopment: 'Questioning',
+          }),
+        })),
+      );
+    } else notBuilt.push('POST /ects/:id/progress-reviews (submit progress review)');
+
+    rows.push(
+      await load(base, token, 'GET /ects/:id', 'query', options, () => ({
+        method: 'GET',
+        path: `/api/v1/ects/${ectId()}`,
+      })),
+    );
+    rows.push(
+      await load(base, token, 'GET /ects (list, first page)', 'query', options, () => ({
+        method: 'GET',
+        path: '/api/v1/ects',
+      })),
+    );
+    const queues = paths.filter((p) => /queue/i.test(p) && !p.includes('{') && openapi.paths[p]!['get']);
+    if (queues.length === 0) notBuilt.push('GET queues (decision, overdue reviews…)');
+    for (const queue of queues) {
+      rows.push(
+        await load(base, token, `GET ${queue.replace('/api/v1', '')}`, 'query', options, () => ({
+          method: 'GET',
+          path: queue,
+        })),
+      );
+    }
+
+    let annualReport: HttpResults['annualReport'] = 'not yet built';
+    const reportPath = paths.find((p) => /annual/i.test(p) && !p.includes('{') && openapi.paths[p]!['get']);
+    if (reportPath) {
+      const started = process.hrtime.bigint();
+      const response = await fetch(`${base}${reportPath}`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      annualReport = { seconds: Number(process.hrtime.bigint() - started) / 1e9, status: response.status };
+    }
+
+    return {
+      rows,
+      notBuilt,
+      annualReport,
+      peakRssMb: { api: peakRssMb(api.pid), worker: peakRssMb(worker.pid) },
+    };
+  } finally {
+    await stop(api);
+    await stop(worker);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench [-- --quick] [-- --scale hub|national] [-- --seed N]`: the benchmark harness (issue 9). One
+ * run, on this machine, in a fresh PostgreSQL database that is dropped afterwards: appends (ours, Emmett, raw
+ * INSERT), generation of the scale data set, projection rebuild against raw COPY, HTTP load on the service
+ * with that data set, the annual report, and the peak RSS of api and worker. Results go to
+ * bench/results/<timestamp>.json and into bench/README.md as a Markdown table.
+ */
+import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '#platform/config/app-config.js';
+import { createLogger } from '#platform/logging/logger.js';
+import { ectIdSecret } from '#platform/personal-data/keyed-id.js';
+import { composeLedger } from '../apps/cli/src/compose.js';
+import { keyedPersonId } from '../apps/api/src/domain/person-identity.js';
+import { DEFAULT_SEED } from '../apps/cli/src/generate/generate.command.js';
+import { schoolUrn, trnFor } from '../apps/cli/src/generate/scale-data.js';
+import { scaleProfile } from '../apps/cli/src/generate/scale-profiles.js';
+import { writeScaleData, type WriteResult } from '../apps/cli/src/generate/write-scale-data.js';
+import { benchAppends, type AppendResults } from './appends.bench.js';
+import { benchHttp, type HttpResults } from './http.bench.js';
+import { benchRebuild, type RebuildResults } from './rebuild.bench.js';
+import {
+  createBenchDatabase,
+  DEFAULT_SERVER_URL,
+  ensurePostgres,
+  serverVersion,
+} from './support/database.js';
+import { renderMarkdown } from './support/report.js';
+
+export interface BenchResults {
+  startedAt: string;
+  mode: 'quick' | 'full';
+  scale: string;
+  seed: number;
+  machine: {
+    cores: number;
+    cpu: string;
+    memoryGb: number;
+    node: string;
+    postgres: string;
+    /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
+    loadAverage: { start: number; end: number };
+  };
+  appends: AppendResults;
+  generation: Omit<WriteResult, 'byType' | 'rejected'> & {
+    byType: Record<string, number>;
+    rejected: Record<string, number>;
+  };
+  rebuild: RebuildResults;
+  http: HttpResults | { skipped: string };
+  benchProcessPeakRssMb: number;
+  seconds: number;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      'skip-http': { type: 'boolean', default: false },
+      'keep-database': { type: 'boolean', default: false },
+    },
+  });
+  const quick = values.quick ?? false;
+  const profile = scaleProfile(values.scale ?? (quick ? 'hub' : 'national'));
+  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+  const started = process.hrtime.bigint();
+  const startedAt = new Date().toISOString();
+  const serverUrl = process.env['BENCH_DATABASE_URL'] ?? DEFAULT_SERVER_URL;
+  await ensurePostgres(serverUrl);
+  const database = await createBenchDatabase(serverUrl, `bench_${startedAt.replace(/\D/g, '').slice(0, 14)}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const env = {
+    NODE_ENV: 'development',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_MAX: '10',
+    PII_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
+    API_TOKEN_SECRET: 'bench-api-token-secret-0123456789abcdef',
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+  };
+  const log = (message: string) =>
+    console.log(`[bench ${(Number(process.hrtime.bigint() - started) / 1e9) | 0}s] ${message}`);
+  try {
+    const machine = {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: await serverVersion(database.url),
+      loadAverage: { start: loadavg()[0]!, end: NaN },
+    };
+    log(`mode ${quick ? 'quick' : 'full'}, scale ${profile.name}, database ${database.name}`);
+
+    log('appends: ours vs Emmett vs raw INSERT at concurrency 1, 16, 64');
+    const appends = await benchAppends(
+      database.url,
+      (c) => (quick ? { 1: 200, 16: 1_000, 64: 2_000 } : { 1: 2_000, 16: 10_000, 64: 20_000 })[c] ?? 1_000,
+    );
+
+    for (const q of appends.ratios) {
+      log(
+        `  concurrency ${q.concurrency}: ours ÷ Emmett ${q.ledgerOverEmmett.toFixed(2)}, proposed ÷ Emmett ${q.proposedOverEmmett.toFixed(2)}`,
+      );
+    }
+    const config = loadConfig(env);
+    const logger = createLogger({ level: 'warn' });
+    const ledger = await composeLedger(config, logger);
+    let generation: WriteResult;
+    let rebuild: RebuildResults;
+    let ectIds: string[];
+    try {
+      log(`generating ${profile.ects} ECTs at ${profile.schools} schools (seed ${seed})`);
+      generation = await writeScaleData(ledger, {
+        profile,
+        seed,
+        onProgress: (stats, seconds) =>
+          stats.ects % 20_000 < 100 &&
+          log(`  ${stats.ects} ECTs, ${stats.events} events, ${Math.round(stats.events / seconds)} events/s`),
+      });
+      log(`generated ${generation.events} events in ${generation.seconds.toFixed(1)} s`);
+      await ledger.runtime.pool.query('VACUUM ANALYZE event_store.events');
+      log('rebuilding every projection');
+      rebuild = await benchRebuild(ledger, database.url);
+      log(
+        `rebuild ${Math.round(rebuild.total.eventsPerSecond)} events/s; raw COPY ${Math.round(rebuild.rawCopy.rowsPerSecond)} rows/s`,
+      );
+      const secret = await ectIdSecret(ledger.runtime.keyVault);
+      ectIds = Array.from({ length: profile.ects }, (_, i) => keyedPersonId(secret, 'ect', trnFor(i)));
+    } finally {
+      await ledger.runtime.close();
+    }
+    const benchProcessPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+    let http: BenchResults['http'] = { skipped: 'not run (--skip-http)' };
+    if (!values['skip-http']) {
+      log('HTTP load: api and worker processes');
+      http = await benchHttp({
+        env,
+        durationSeconds: quick ? 5 : 20,
+        connections: 10,
+        ectIds,
+        schoolUrns: Array.from({ length: profile.schools }, (_, i) => schoolUrn(i)),
+        nextTrnIndex: profile.ects + (Math.floor(Date.now() / 1000) % 1_000_000),
+        trnFor,
+      });
+    }
+
+    machine.loadAverage.end = loadavg()[0]!;
+    const results: BenchResults = {
+      startedAt,
+      mode: quick ? 'quick' : 'full',
+      scale: profile.name,
+      seed,
+      machine,
+      appends,
+      generation,
+      rebuild,
+      http,
+      benchProcessPeakRssMb,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+    const benchDir = new URL('../../bench/', import.meta.url).pathname;
+    mkdirSync(join(benchDir, 'results'), { recursive: true });
+    const file = join(benchDir, 'results', `${startedAt.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v), 2)}\n`,
+    );
+    const markdown = renderMarkdown(results);
+    console.log(`\n${markdown}`);
+    const readmePath = join(benchDir, 'README.md');
+    const readme = readFileSync(readmePath, 'utf8');
+    const begin = '<!-- bench:results:begin -->';
+    const end = '<!-- bench:results:end -->';
+    if (readme.includes(begin) && readme.includes(end)) {
+      writeFileSync(
+        readmePath,
+        `${readme.slice(0, readme.indexOf(begin) + begin.length)}\n${markdown}\n${readme.slice(readme.indexOf(end))}`,
+      );
+    }
+    // Keep `npm run lint` (prettier --check .) green: format what this run wrote.
+    spawnSync(
+      process.execPath,
+      [join(benchDir, '..', 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--write', file, readmePath],
+      {
+        stdio: 'ignore',
+      },
+    );
+    log(`results: ${file}`);
+    return 0;
+  } finally {
+    if (!values['keep-database']) await database.drop().catch((error: unknown) => console.error(error));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
