@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,9 @@ export async function startTestLedger(
     LOG_LEVEL: 'silent',
     PROJECTION_POLL_MS: '20',
     ...(database ? { DATABASE_URL: database.url } : {}),
-    ...(process.env['REDIS_URL'] ? { REDIS_URL: process.env['REDIS_URL'] } : {}),
+    ...(process.env['REDIS_URL']
+      ? { REDIS_URL: process.env['REDIS_URL'], JOBS_PREFIX: `il-test-${randomUUID().slice(0, 8)}` }
+      : {}),
     ...options.env,
   });
   const logger = createLogger({ level: 'silent' });

@@ -10,6 +10,7 @@ import { Expose, plainToInstance } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
+  Matches,
   MinLength,
   ValidateBy,
   ValidateIf,
@@ -38,6 +39,8 @@ export interface AppConfig {
   readonly databaseUrl: string | null;
   readonly databasePoolMax: number;
   readonly redisUrl: string | null;
+  /** BullMQ key prefix: lets several ledgers (or test runs) share one Redis without meeting. */
+  readonly jobsPrefix: string;
   /** Always in the `esdb://` form that `@eventstore/db-client` 6 parses (a `kurrentdb://` value is rewritten). */
   readonly eventStoreConnectionString: string | null;
   /** Which event store adapter this configuration selects (shared/design/architecture.md). */
@@ -105,6 +108,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'REDIS_URL',
     default: '(none: in-process jobs)',
     description: 'redis:// or rediss:// URL for BullMQ queues and sessions.',
+  },
+  {
+    name: 'JOBS_PREFIX',
+    default: 'il',
+    description: 'Prefix of every BullMQ key in Redis, so several ledgers can share one Redis.',
   },
   {
     name: 'EVENTSTORE_CONNECTION_STRING',
@@ -321,6 +329,10 @@ class RawEnvironment {
   @IsUrlWithScheme(['redis', 'rediss'], 'must be a redis:// or rediss:// URL')
   REDIS_URL?: string;
   @Expose()
+  @ValidateIf(isSet('JOBS_PREFIX'))
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, must('must be 1-40 letters, digits, - or _'))
+  JOBS_PREFIX?: string;
+  @Expose()
   @ValidateIf(isSet('EVENTSTORE_CONNECTION_STRING'))
   @IsEventStoreConnectionString()
   EVENTSTORE_CONNECTION_STRING?: string;
@@ -454,6 +466,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     databasePoolMax: Number(raw.DATABASE_POOL_MAX ?? 10),
     redisUrl: raw.REDIS_URL ?? null,
+    jobsPrefix: raw.JOBS_PREFIX ?? 'il',
     eventStoreConnectionString,
     eventStoreAdapter: eventStoreConnectionString ? 'eventstoredb' : databaseUrl ? 'postgres' : 'pglite',
     logLevel: (raw.LOG_LEVEL ?? 'info') as LogLevel,

@@ -89,7 +89,9 @@ export async function openLedgerRuntime(config: AppConfig, options: RuntimeOptio
     });
     closers.push(() => dataSource.destroy());
 
-    const jobs: JobQueue = createJobQueue(config.redisUrl ? { redisUrl: config.redisUrl } : {});
+    const jobs: JobQueue = createJobQueue(
+      config.redisUrl ? { redisUrl: config.redisUrl, prefix: config.jobsPrefix } : {},
+    );
     closers.push(() => jobs.close());
 
     return {
