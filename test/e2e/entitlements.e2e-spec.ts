@@ -129,7 +129,8 @@ describe('R22 statutory-entitlement view and induction plans on a generated hub'
       const snapshot = async () => {
         const out: Record<string, unknown[]> = {};
         for (const table of projection.tables)
-          out[table] = await ds.query(`SELECT * FROM public."${table}" ORDER BY 1`);
+          // Whole-row order: a table's first column alone (an ECT id) is not unique.
+          out[table] = await ds.query(`SELECT * FROM public."${table}" AS r ORDER BY r::text`);
         return out;
       };
       const before = await snapshot();
