@@ -79,6 +79,7 @@ export class PostgresEventStore implements EventStore {
   private readonly idlePollIntervalMs: number;
   private readonly closing = new AbortController();
   private listener: NotificationListener | undefined;
+  private readonly notifier: CoalescedNotifier | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -89,6 +90,8 @@ export class PostgresEventStore implements EventStore {
     this.listenNotify = options.listenNotify ?? true;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.idlePollIntervalMs = options.idlePollIntervalMs ?? 1000;
+    if (this.listenNotify)
+      this.notifier = new CoalescedNotifier(pool, channelFor(this.schema), () => this.listener?.waker.wake());
   }
 
   /** Creates the schema, tables and index if missing. Safe to run concurrently and repeatedly. */
@@ -123,6 +126,13 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /**
+   * One autocommitted statement (one round trip, no BEGIN/COMMIT): the expected-revision check, the `streams`
+   * update and the `events` insert together. Only when it wrote nothing (wrong revision, or the ids are already
+   * stored) does a second query tell an idempotent retry from a conflict. The wake-up NOTIFY is sent after the
+   * commit, coalesced (see CoalescedNotifier): NOTIFY inside the appending transaction takes PostgreSQL's
+   * cluster-wide notify lock at commit, which serialised every appender.
+   */
   async append(
     streamId: string,
     events: NewEvent[],
@@ -131,21 +141,22 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     const expected = options.expectedRevision ?? 'any';
     assertAppendable(streamId, events);
+    let written: AppendResult | null;
     try {
-      return await this.withTransaction((client) =>
-        appendInTransaction(client, streamId, events, {
-          expectedRevision: expected,
-          schema: this.schema,
-          notify: this.listenNotify,
-        }),
-      );
+      written = await appendStatement(this.pool, this.s, streamId, events, expected);
     } catch (error) {
-      // A concurrent identical retry may have won the race: if so, this is an idempotent retry after all.
-      if (error instanceof WrongExpectedRevisionError) {
-        const original = await this.withClient((c) => findRetry(c, this.s, streamId, events, expected));
-        if (original) return original;
-      }
-      throw error;
+      // A racing writer stored the same event ids first (its retry, or a conflict): resolve below.
+      if (!isUniqueViolation(error)) throw mapPgError(error);
+      written = null;
+    }
+    if (written) {
+      this.notifier?.request();
+      return written;
+    }
+    try {
+      return await resolveRejected(this.pool, this.s, streamId, events, expected);
+    } catch (error) {
+      throw mapPgError(error);
     }
   }
 
@@ -250,6 +261,7 @@ export class PostgresEventStore implements EventStore {
   /** Ends subscriptions and the notification listener. The pool belongs to the caller, who ends it. */
   async close(): Promise<void> {
     this.closing.abort();
+    await this.notifier?.close();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.close();
@@ -319,9 +331,11 @@ export class PostgresEventStore implements EventStore {
 
 /**
  * Appends `events` to `streamId` using `client`, inside the transaction the caller has begun (and will commit
- * or roll back). Checks the expected revision by locking the stream's row in `streams`, so concurrent writers
- * to one stream serialise there. Throws WrongExpectedRevisionError (the caller's transaction is then aborted:
- * roll it back); an idempotent retry returns the original result and writes nothing.
+ * or roll back): the same single statement as `PostgresEventStore.append`. Concurrent writers to one stream
+ * serialise on the stream's row in `streams`. Throws WrongExpectedRevisionError; an idempotent retry returns
+ * the original result and writes nothing. If a concurrent transaction wrote the same event ids first, the
+ * caller's transaction is aborted (roll it back) and the error's `actual` is the revision this append
+ * expected (the real one cannot be read in an aborted transaction).
  */
 export async function appendInTransaction(
   client: ClientBase,
@@ -333,102 +347,115 @@ export async function appendInTransaction(
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const s = quoteSchema(schema);
   assertAppendable(streamId, events);
-  // The stream's revision as this transaction saw it, for the error if a concurrent writer wins the insert.
-  let observed: bigint | 'no_stream' | undefined;
   try {
-    const retry = await findRetry(client, s, streamId, events, expected);
-    if (retry) return retry;
-
-    const n = String(events.length);
-    let last: string | undefined;
-    if (expected === 'any') {
-      const { rows } = await client.query<{ revision: string }>(
-        `INSERT INTO ${s}.streams AS st (stream_id, revision) VALUES ($1, $2::bigint - 1)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + $2::bigint
-         RETURNING revision::text AS revision`,
-        [streamId, n],
-      );
-      last = rows[0]?.revision;
-    } else if (expected === 'no_stream') {
-      const { rows } = await client.query<{ revision: string }>(
-        `INSERT INTO ${s}.streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text AS revision`,
-        [streamId, n],
-      );
-      last = rows[0]?.revision;
-    } else if (expected === 'exists') {
-      const { rows } = await client.query<{ revision: string }>(
-        `UPDATE ${s}.streams SET revision = revision + $2::bigint WHERE stream_id = $1
-         RETURNING revision::text AS revision`,
-        [streamId, n],
-      );
-      last = rows[0]?.revision;
-    } else {
-      const { rows } = await client.query<{ revision: string }>(
-        `UPDATE ${s}.streams SET revision = revision + $2::bigint WHERE stream_id = $1 AND revision = $3::bigint
-         RETURNING revision::text AS revision`,
-        [streamId, n, String(expected)],
-      );
-      last = rows[0]?.revision;
-    }
-    if (last === undefined) {
-      const { rows } = await client.query<{ revision: string }>(
-        `SELECT revision::text AS revision FROM ${s}.streams WHERE stream_id = $1`,
-        [streamId],
-      );
+    const written = await appendStatement(client, s, streamId, events, expected);
+    if (!written) return await resolveRejected(client, s, streamId, events, expected);
+    // Delivered at the caller's commit (this path cannot know when that is); the store's own append notifies
+    // after its commit instead.
+    if (options.notify ?? true) await client.query('SELECT pg_notify($1, $2)', [channelFor(schema), '']);
+    return written;
+  } catch (error) {
+    if (isUniqueViolation(error)) {
       throw new WrongExpectedRevisionError(
         streamId,
         expected,
-        rows[0] ? BigInt(rows[0].revision) : 'no_stream',
+        typeof expected === 'bigint' ? expected : 'no_stream',
       );
-    }
-
-    const first = BigInt(last) - BigInt(events.length) + 1n;
-    observed = first === 0n ? 'no_stream' : first - 1n;
-    const payload = JSON.stringify(
-      events.map((e) => ({
-        eventId: e.eventId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        data: e.data,
-        metadata: e.metadata,
-      })),
-    );
-    const { rows } = await client.query<{
-      stream_revision: string;
-      transaction_id: string;
-      global_position: string;
-    }>(
-      `INSERT INTO ${s}.events (stream_id, stream_revision, event_id, type, schema_version, data, metadata)
-       SELECT $1, $2::bigint + e.ord - 1, (e.value->>'eventId')::uuid, e.value->>'type',
-              (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
-       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
-       ORDER BY e.ord
-       RETURNING stream_revision::text AS stream_revision, transaction_id::text AS transaction_id,
-                 global_position::text AS global_position`,
-      [streamId, String(first), payload],
-    );
-    if (options.notify ?? true) await client.query('SELECT pg_notify($1, $2)', [channelFor(schema), '']);
-    const lastRow = rows.reduce((a, b) => (BigInt(a.stream_revision) > BigInt(b.stream_revision) ? a : b));
-    const position = { commit: BigInt(lastRow.transaction_id), prepare: BigInt(lastRow.global_position) };
-    return {
-      nextExpectedRevision: BigInt(lastRow.stream_revision),
-      position,
-      globalPosition: position.prepare,
-    };
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      // Another transaction wrote the same event ids (a racing retry) or revisions first. The transaction is
-      // aborted, so no more queries here: report the revision this transaction saw.
-      throw new WrongExpectedRevisionError(streamId, expected, observed ?? 'no_stream');
     }
     throw mapPgError(error);
   }
 }
 
+interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * The write as one statement. The first CTE moves the stream's revision if `expected` holds and none of the
+ * event ids is stored yet (so a retry writes nothing and raises no error); the insert takes its revisions from
+ * it. Returns null when nothing was written. Under READ COMMITTED a writer that waited on the stream's row
+ * re-checks the condition against the committed row, so exactly one of several racing writers wins.
+ */
+async function appendStatement(
+  client: Queryable,
+  s: string,
+  streamId: string,
+  events: NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult | null> {
+  const notStored = `NOT EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY($4::uuid[]))`;
+  const params: unknown[] = [
+    streamId,
+    events.length,
+    JSON.stringify(
+      events.map((e) => ({ i: e.eventId, t: e.type, v: e.schemaVersion, d: e.data, m: e.metadata })),
+    ),
+    events.map((e) => e.eventId),
+  ];
+  let stream: string;
+  if (expected === 'any') {
+    stream = `INSERT INTO ${s}.streams AS st (stream_id, revision) SELECT $1, $2::bigint - 1 WHERE ${notStored}
+      ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + $2::bigint RETURNING st.revision`;
+  } else if (expected === 'no_stream') {
+    stream = `INSERT INTO ${s}.streams (stream_id, revision) SELECT $1, $2::bigint - 1 WHERE ${notStored}
+      ON CONFLICT (stream_id) DO NOTHING RETURNING revision`;
+  } else if (expected === 'exists') {
+    stream = `UPDATE ${s}.streams SET revision = revision + $2::bigint WHERE stream_id = $1 AND ${notStored}
+      RETURNING revision`;
+  } else {
+    params.push(String(expected));
+    stream = `UPDATE ${s}.streams SET revision = revision + $2::bigint
+      WHERE stream_id = $1 AND revision = $5::bigint AND ${notStored} RETURNING revision`;
+  }
+  const { rows } = await client.query<{
+    stream_revision: string;
+    transaction_id: string;
+    global_position: string;
+  }>(
+    `WITH w AS (${stream})
+     INSERT INTO ${s}.events (stream_id, stream_revision, event_id, type, schema_version, data, metadata)
+     SELECT $1, w.revision - $2::bigint + e.ord, (e.value->>'i')::uuid, e.value->>'t',
+            (e.value->>'v')::int, e.value->'d', e.value->'m'
+     FROM w, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+     ORDER BY e.ord
+     RETURNING stream_revision::text AS stream_revision, transaction_id::text AS transaction_id,
+               global_position::text AS global_position`,
+    params,
+  );
+  if (rows.length === 0) return null;
+  const last = rows.reduce((a, b) => (BigInt(a.stream_revision) > BigInt(b.stream_revision) ? a : b));
+  const position = { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) };
+  return { nextExpectedRevision: BigInt(last.stream_revision), position, globalPosition: position.prepare };
+}
+
+/** After a write that stored nothing: the original result of an idempotent retry, or the typed conflict. */
+async function resolveRejected(
+  client: Queryable,
+  s: string,
+  streamId: string,
+  events: NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  const retry = await findRetry(client, s, streamId, events, expected);
+  if (retry) return retry;
+  throw new WrongExpectedRevisionError(streamId, expected, await currentRevision(client, s, streamId));
+}
+
+async function currentRevision(
+  client: Queryable,
+  s: string,
+  streamId: string,
+): Promise<bigint | 'no_stream'> {
+  const { rows } = await client.query<{ revision: string }>(
+    `SELECT revision::text AS revision FROM ${s}.streams WHERE stream_id = $1`,
+    [streamId],
+  );
+  return rows[0] ? BigInt(rows[0].revision) : 'no_stream';
+}
+
 /** The original result if `events` were already appended by an earlier call; throws if they conflict. */
 async function findRetry(
-  client: ClientBase | Pool,
+  client: Queryable,
   s: string,
   streamId: string,
   events: NewEvent[],
@@ -453,14 +480,8 @@ async function findRetry(
   }));
   const verdict = classifyRetry(streamId, events, expected, found);
   if (verdict === 'none') return null;
-  if (verdict === 'conflict') {
-    const current = await client.query<{ revision: string }>(
-      `SELECT revision::text AS revision FROM ${s}.streams WHERE stream_id = $1`,
-      [streamId],
-    );
-    const actual = current.rows[0] ? BigInt(current.rows[0].revision) : 'no_stream';
-    throw new WrongExpectedRevisionError(streamId, expected, actual);
-  }
+  if (verdict === 'conflict')
+    throw new WrongExpectedRevisionError(streamId, expected, await currentRevision(client, s, streamId));
   const last = rows.reduce((a, b) => (BigInt(a.stream_revision) > BigInt(b.stream_revision) ? a : b));
   const position = { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) };
   return { nextExpectedRevision: BigInt(last.stream_revision), position, globalPosition: position.prepare };
@@ -589,5 +610,53 @@ class NotificationListener {
     this.client = undefined;
     this.waker.wake();
     await client?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Sends the wake-up NOTIFY after appends have committed, coalesced: at most one `pg_notify` in flight per
+ * store; appends that commit meanwhile share the next one. Subscribers of this process are woken at once.
+ * A lost notification only delays subscribers until their fallback poll.
+ */
+class CoalescedNotifier {
+  private dirty = false;
+  private draining: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly channel: string,
+    private readonly wakeLocal: () => void,
+  ) {}
+
+  request(): void {
+    this.wakeLocal();
+    if (this.closed) return;
+    this.dirty = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.draining ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = undefined;
+        // A request that came in after the loop's last check.
+        if (this.dirty && !this.closed) this.schedule();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty && !this.closed) {
+      this.dirty = false;
+      await this.pool.query('SELECT pg_notify($1, $2)', [this.channel, '']).catch(() => undefined);
+    }
+  }
+
+  /** Sends what is pending, then stops (the pool is the caller's, ended after the store closes). */
+  async close(): Promise<void> {
+    const pending = this.draining;
+    if (pending) await pending;
+    this.closed = true;
   }
 }
