@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { DomainError } from '#induction/shared/domain-error.js';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '#event-store/event-store.port.js';
+import { SubjectErasedError } from '#platform/personal-data/key-vault.js';
 
 const STATUS_BY_KIND: Record<DomainError['kind'], number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -43,6 +44,16 @@ export function toApiError(
   if (error instanceof DomainError) {
     const status = STATUS_BY_KIND[error.kind];
     return { status, body: body(status, [error.message]) };
+  }
+  if (error instanceof SubjectErasedError) {
+    // R23: new personal data about an erased person (their key is shredded) is refused, not a server fault.
+    const status = HttpStatus.UNPROCESSABLE_ENTITY;
+    return {
+      status,
+      body: body(status, [
+        'R23: this person’s personal data has been erased; nothing more can be recorded about them',
+      ]),
+    };
   }
   if (error instanceof WrongExpectedRevisionError) {
     const conditional = request?.headers['if-match'] !== undefined;

@@ -6,7 +6,7 @@
 import { termsServed } from '../accrual/r4-accrual.js';
 import type { CommandHandlers, EventAppliers } from '../induction/ect.capability.js';
 import { ectEvent } from '../induction/ect.events.js';
-import { conflict, notFound } from '../shared/domain-error.js';
+import { notFound, statutory } from '../shared/domain-error.js';
 import { requireDate, requireText } from '../registration/validation.js';
 import type { EctState } from '../induction/ect.state.js';
 import type { IsoDate } from '../calendar/calendar-date.js';
@@ -30,7 +30,13 @@ export const interimAssessmentCommands: Pick<CommandHandlers, 'RecordInterimAsse
     if (state.phase === 'unregistered') throw notFound('No induction is registered for this ECT');
     requireDate(data.assessedOn, 'assessedOn');
     requireText(data.progress, 'progress');
-    if (!state.interimAssessmentRequired) throw conflict('R13: no interim assessment is outstanding', 'R13');
+    // A rule, not a duplicate: no leave after a term or more means no interim assessment is due (422, R13).
+    if (!state.interimAssessmentRequired) {
+      throw statutory(
+        'R13',
+        'no interim assessment is outstanding: it follows leaving a post after a term or more',
+      );
+    }
     return [
       ectEvent('InterimAssessmentRecorded', {
         assessedOn: data.assessedOn,

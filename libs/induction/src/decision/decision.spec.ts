@@ -127,7 +127,10 @@ describe('R18 appeal', () => {
       .when(
         command('DetermineAppeal', { outcome: 'dismissed', determinedOn: '2027-12-01', on: '2027-12-01' }),
       )
-      .then([{ type: 'AppealDetermined', data: { employmentEndsBy: '2027-12-15' } }]);
+      .then([
+        { type: 'AppealDetermined', data: { employmentEndsBy: '2027-12-15' } },
+        { type: 'FailBecameFinal', data: { finalOn: '2027-12-01', employmentEndsBy: '2027-12-15' } },
+      ]);
   });
 
   it('R18: a pass cannot be appealed', () => {

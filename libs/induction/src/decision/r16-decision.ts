@@ -39,7 +39,10 @@ export const decisionCommands: Pick<CommandHandlers, 'DecideOutcome'> = {
     if (data.decidedBy.schoolUrn !== undefined && ownSchools.includes(data.decidedBy.schoolUrn)) {
       throw statutory('R21', 'a panel member cannot decide a case from their own school', 'decidedBy');
     }
-    if (data.decidedBy.personId === state.abContactId) {
+    if (
+      data.decidedBy.personId === state.abContactId ||
+      (state.abContactAccountId != null && data.decidedBy.personId === state.abContactAccountId)
+    ) {
       throw statutory('R22', 'the ECT’s named AB contact takes no part in decisions (2.28)', 'decidedBy');
     }
     if (data.decision === 'extend') {
@@ -76,7 +79,15 @@ export const decisionEvents: Pick<EventAppliers, 'OutcomeDecided'> = {
       appealBy: data.appealBy,
       extensionTerms: data.extensionTerms,
     };
-    const decided = { ...state, decision, recommendation: null, notifications: [], appeal: null };
+    const decided = {
+      ...state,
+      decision,
+      recommendation: null,
+      notifications: [],
+      appeal: null,
+      // R22 (2.28): who decided, so the AB contact can be checked against it.
+      deciders: [...(state.deciders ?? []), { decidedBy: data.decidedBy, decidedOn: data.decidedOn }],
+    };
     if (data.outcome === 'pass') return { ...decided, phase: 'passed' };
     if (data.outcome === 'fail') return { ...decided, phase: 'failed' };
     // R19: an extension adds FTE terms and a further final assessment at its end.

@@ -7,7 +7,7 @@
 import type { IsoDate } from '../calendar/calendar-date.js';
 import { addWorkingDays } from '../calendar/r2-working-days.js';
 import type { CommandHandlers, EventAppliers } from '../induction/ect.capability.js';
-import { ectEvent } from '../induction/ect.events.js';
+import { ectEvent, type FailBecameFinal } from '../induction/ect.events.js';
 import type { EctState } from '../induction/ect.state.js';
 import { requireDate } from '../registration/validation.js';
 import { conflict, invalid, statutory } from '../shared/domain-error.js';
@@ -19,6 +19,7 @@ export const EMPLOYMENT_END_WORKING_DAYS = 10;
 
 /** R18: the date a fail became final, or null while it can still be appealed (or is not a fail). */
 export function failFinalOn(state: EctState, today: IsoDate): IsoDate | null {
+  if (state.failFinal) return state.failFinal.finalOn;
   const decision = state.decision;
   if (decision?.outcome !== 'fail' || decision.appealBy === null) return null;
   if (state.appeal === null) return today > decision.appealBy ? decision.appealBy : null;
@@ -27,11 +28,46 @@ export function failFinalOn(state: EctState, today: IsoDate): IsoDate | null {
 
 /** R18 (2.73): the date the employer must end employment by after a final fail. */
 export function employmentEndsBy(state: EctState, today: IsoDate): IsoDate | null {
+  if (state.failFinal) return state.failFinal.employmentEndsBy;
   const finalOn = failFinalOn(state, today);
   return finalOn === null ? null : addWorkingDays(finalOn, EMPLOYMENT_END_WORKING_DAYS);
 }
 
-export const appealCommands: Pick<CommandHandlers, 'LodgeAppeal' | 'DetermineAppeal'> = {
+/** R18 (2.71–2.73): the event recording that the fail became final on `finalOn`, decided on `recordedOn`. */
+function failBecameFinal(state: EctState, finalOn: IsoDate, recordedOn: IsoDate): FailBecameFinal {
+  return ectEvent('FailBecameFinal', {
+    ectId: state.ectId ?? '',
+    finalOn,
+    appealBy: state.decision?.appealBy ?? finalOn,
+    employmentEndsBy: addWorkingDays(finalOn, EMPLOYMENT_END_WORKING_DAYS),
+    recordedOn,
+  });
+}
+
+/**
+ * R18: decides whether the fail has become final on `today` (the appeal window closed with no appeal). Empty
+ * when it is already recorded, so the nightly sweep can run it every night.
+ */
+export function decideFailBecameFinal(state: EctState, today: IsoDate): FailBecameFinal[] {
+  if (state.failFinal) return [];
+  if (state.decision?.outcome !== 'fail' || state.phase !== 'failed') {
+    throw statutory('R18', 'only a fail becomes final');
+  }
+  if (state.appeal !== null) {
+    throw statutory('R18', 'an appeal is lodged: the fail becomes final only if it is dismissed');
+  }
+  const finalOn = failFinalOn(state, today);
+  if (finalOn === null) {
+    throw statutory('R18', `the fail can be appealed until ${state.decision.appealBy}`);
+  }
+  return [failBecameFinal(state, finalOn, today)];
+}
+
+export const appealCommands: Pick<
+  CommandHandlers,
+  'LodgeAppeal' | 'DetermineAppeal' | 'RecordFailBecameFinal'
+> = {
+  RecordFailBecameFinal: ({ data }, state) => decideFailBecameFinal(state, data.on),
   LodgeAppeal: ({ data }, state) => {
     requireDate(data.lodgedOn, 'lodgedOn');
     const decision = state.decision;
@@ -55,17 +91,21 @@ export const appealCommands: Pick<CommandHandlers, 'LodgeAppeal' | 'DetermineApp
       data.outcome === 'dismissed' && state.decision?.outcome === 'fail'
         ? addWorkingDays(data.determinedOn, EMPLOYMENT_END_WORKING_DAYS)
         : null;
-    return [
-      ectEvent('AppealDetermined', {
-        outcome: data.outcome,
-        determinedOn: data.determinedOn,
-        employmentEndsBy: endsBy,
-      }),
-    ];
+    const determined = ectEvent('AppealDetermined', {
+      outcome: data.outcome,
+      determinedOn: data.determinedOn,
+      employmentEndsBy: endsBy,
+    });
+    // R18 (2.71): a dismissed appeal against a fail makes the fail final on the day it is determined.
+    return endsBy === null ? [determined] : [determined, failBecameFinal(state, data.determinedOn, data.on)];
   },
 };
 
-export const appealEvents: Pick<EventAppliers, 'AppealLodged' | 'AppealDetermined'> = {
+export const appealEvents: Pick<EventAppliers, 'AppealLodged' | 'AppealDetermined' | 'FailBecameFinal'> = {
+  FailBecameFinal: (state, { data }) => ({
+    ...state,
+    failFinal: { finalOn: data.finalOn, employmentEndsBy: data.employmentEndsBy },
+  }),
   AppealLodged: (state, { data }) => ({
     ...state,
     appeal: { lodgedOn: data.lodgedOn, outcome: null, determinedOn: null, employmentEndsBy: null },

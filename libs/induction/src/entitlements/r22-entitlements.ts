@@ -13,7 +13,7 @@ import { type ContactPersonalData, ectEvent } from '../induction/ect.events.js';
 import type { EctState } from '../induction/ect.state.js';
 import { requireOpen } from '../posts/working-pattern.js';
 import { requireDate } from '../registration/validation.js';
-import { invalid } from '../shared/domain-error.js';
+import { invalid, statutory } from '../shared/domain-error.js';
 
 /** R22 (2.20): the most an ECT's timetable may be, as a % of a main-pay-range teacher's, per induction year. */
 export const MAX_TIMETABLE_PERCENT = { 1: 90, 2: 95 } as const;
@@ -39,6 +39,28 @@ const hasQts = (state: EctState, personId: string | null): boolean | null => {
   const person = state.people[personId] as ContactPersonalData | null | undefined;
   return person?.hasQts ?? null;
 };
+
+/**
+ * R22 (2.28): the dates on which any of `ids` (a person id or a sign-in account id) decided this ECT's outcome
+ * (R16). Null ids are ignored. Older stored states (before `deciders`) count as no decisions.
+ */
+export function decisionsBy(state: EctState, ids: readonly (string | null)[]): IsoDate[] {
+  const wanted = new Set(ids.filter((id): id is string => id !== null && id !== ''));
+  return (state.deciders ?? []).filter((d) => wanted.has(d.decidedBy)).map((d) => d.decidedOn);
+}
+
+/** R22 (2.28): the ECT's named AB contact, checked against who made the AB's decisions for this ECT. */
+export function abContactCheck(state: EctState): { met: boolean; detail: string } {
+  if (state.abContactId === null) return { met: false, detail: 'No named AB contact for this ECT (2.28)' };
+  const decided = decisionsBy(state, [state.abContactId, state.abContactAccountId ?? null]);
+  if (decided.length > 0) {
+    return {
+      met: false,
+      detail: `The named AB contact also decided the outcome on ${decided.join(', ')}: the contact must take no part in monitoring or decisions (2.28)`,
+    };
+  }
+  return { met: true, detail: 'A named AB contact outside monitoring and decisions' };
+}
 
 export function checkEntitlements(
   state: EctState,
@@ -87,11 +109,7 @@ export function checkEntitlements(
       met: timetable === undefined ? null : timetable.percentOfMainPayRangeTimetable <= maxTimetable,
       detail: `Year ${year}: at most ${maxTimetable}% of a main-pay-range teacher's timetable, on top of PPA`,
     },
-    {
-      entitlement: 'ab-contact',
-      met: state.abContactId !== null,
-      detail: 'A named AB contact outside monitoring and decisions',
-    },
+    { entitlement: 'ab-contact', ...abContactCheck(state) },
     {
       entitlement: 'reviews-on-time',
       met: overdueReviews.length === 0,
@@ -115,8 +133,9 @@ export const entitlementCommands: Pick<CommandHandlers, 'RecordFidelityCheck' | 
   RecordFidelityCheck: ({ data }, state) => {
     requireOpen(state);
     requireDate(data.checkedOn, 'checkedOn');
-    if (state.programme !== 'school-led')
-      throw invalid('Only school-led programmes have a fidelity check', 'programme');
+    if (state.programme !== 'school-led') {
+      throw statutory('R22', 'only a school-led programme has a fidelity check (5.8)', 'programme');
+    }
     return [
       ectEvent('FidelityCheckRecorded', {
         checkedOn: data.checkedOn,

@@ -137,7 +137,10 @@ export type ChangeInductionTutor = Command<
   'ChangeInductionTutor',
   { inductionTutor: ContactInput; from: IsoDate }
 >;
-export type AssignAbContact = Command<'AssignAbContact', { contact: ContactInput }>;
+export type AssignAbContact = Command<
+  'AssignAbContact',
+  { contact: ContactInput; /** R22: the contact's sign-in account, when they have one. */ accountId?: string }
+>;
 export type CorrectStartDate = Command<'CorrectStartDate', { startDate: IsoDate; reason: string }>;
 export type RecordFidelityCheck = Command<
   'RecordFidelityCheck',
@@ -152,6 +155,10 @@ export type GrantAssessmentAccess = Command<
   { grantee: { personId: string; name: string; email: string }; role: string }
 >;
 export type RequestErasure = Command<'RequestErasure', { subjectId: string }>;
+/** R23: records that the subject's key has been shredded (after a recorded erasure request). */
+export type ErasePersonalData = Command<'ErasePersonalData', { subjectId: string }>;
+/** R18: the fail is final (appeal window closed with no appeal); decided on `on`, the sweep's date. */
+export type RecordFailBecameFinal = Command<'RecordFailBecameFinal', Record<never, never>>;
 
 export type EctCommand =
   | RegisterEct
@@ -180,7 +187,9 @@ export type EctCommand =
   | RecordFidelityCheck
   | RecordTimetable
   | GrantAssessmentAccess
-  | RequestErasure;
+  | RequestErasure
+  | ErasePersonalData
+  | RecordFailBecameFinal;
 
 export type EctCommandType = EctCommand['type'];
 export type EctCommandOf<T extends EctCommandType> = Extract<EctCommand, { type: T }>;

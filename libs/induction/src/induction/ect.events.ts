@@ -232,7 +232,14 @@ export type InductionTutorChanged = Event<
   'InductionTutorChanged',
   { inductionTutorId: string; from: IsoDate; personal: PersonalData }
 >;
-export type AbContactAssigned = Event<'AbContactAssigned', { contactId: string; personal: PersonalData }>;
+/**
+ * R22 (2.28). v2 adds `accountId`: the contact's sign-in account (a user id, not personal data), so the service
+ * can tell when the contact also takes part in decisions; v1 events upcast with `accountId: null` (unknown).
+ */
+export type AbContactAssigned = Event<
+  'AbContactAssigned',
+  { contactId: string; accountId: string | null; personal: PersonalData }
+>;
 export type StartDateCorrected = Event<
   'StartDateCorrected',
   { previousStartDate: IsoDate; startDate: IsoDate; reason: string; correctedOn: IsoDate }
@@ -252,6 +259,19 @@ export type AssessmentAccessGranted = Event<
 export type PersonalDataErasureRequested = Event<
   'PersonalDataErasureRequested',
   { subjectId: string; requestedOn: IsoDate }
+>;
+/**
+ * R23: the subject's key was shredded (crypto-shredding), so their `personal` fields read back as null in
+ * every event; read models redact any copy they hold when they see this. Names no one: only the subject id.
+ */
+export type PersonalDataErased = Event<'PersonalDataErased', { subjectId: string; erasedOn: IsoDate }>;
+/**
+ * R18 (2.71–2.73): a fail became final, when the appeal window closed with no appeal (appended by the nightly
+ * sweep, `recordedOn` the sweep's date) or when the TRA dismissed the appeal.
+ */
+export type FailBecameFinal = Event<
+  'FailBecameFinal',
+  { ectId: string; finalOn: IsoDate; appealBy: IsoDate; employmentEndsBy: IsoDate; recordedOn: IsoDate }
 >;
 
 export type EctEvent =
@@ -286,13 +306,18 @@ export type EctEvent =
   | FidelityCheckRecorded
   | TimetableRecorded
   | AssessmentAccessGranted
-  | PersonalDataErasureRequested;
+  | PersonalDataErasureRequested
+  | PersonalDataErased
+  | FailBecameFinal;
 
 export type EctEventType = EctEvent['type'];
 export type EctEventOf<T extends EctEventType> = Extract<EctEvent, { type: T }>;
 
 /** Current schema version of each event type; older versions are upcast on read (upcasters.ts). */
-export const CURRENT_SCHEMA_VERSION: Readonly<Partial<Record<EctEventType, number>>> = { EctRegistered: 2 };
+export const CURRENT_SCHEMA_VERSION: Readonly<Partial<Record<EctEventType, number>>> = {
+  EctRegistered: 2,
+  AbContactAssigned: 2,
+};
 
 export function ectEvent<T extends EctEventType>(type: T, data: EctEventOf<T>['data']): EctEventOf<T> {
   return { type, schemaVersion: CURRENT_SCHEMA_VERSION[type] ?? 1, data } as EctEventOf<T>;

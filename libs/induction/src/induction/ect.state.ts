@@ -128,6 +128,12 @@ export interface EctState {
   readonly mentorId: string | null;
   readonly inductionTutorId: string | null;
   readonly abContactId: string | null;
+  /** R22: the AB contact's sign-in account, when known (to see them deciding). */
+  readonly abContactAccountId: string | null;
+  /** R16/R22: who decided each outcome (person or account id), oldest first. */
+  readonly deciders: readonly { readonly decidedBy: string; readonly decidedOn: IsoDate }[];
+  /** R18: the fail became final (recorded by FailBecameFinal). */
+  readonly failFinal: { readonly finalOn: IsoDate; readonly employmentEndsBy: IsoDate } | null;
   /** Subject id → personal fields; null once erased. */
   readonly people: PersonalData;
   readonly fidelityCheck: { readonly checkedOn: IsoDate; readonly coversFramework: boolean } | null;
@@ -138,6 +144,8 @@ export interface EctState {
     readonly grantedOn: IsoDate;
   }[];
   readonly erasureRequests: readonly { readonly subjectId: string; readonly requestedOn: IsoDate }[];
+  /** R23: subjects whose key has been shredded (PersonalDataErased). */
+  readonly erasedSubjects: readonly string[];
 }
 
 export const initialEctState = (): EctState => ({
@@ -169,11 +177,15 @@ export const initialEctState = (): EctState => ({
   mentorId: null,
   inductionTutorId: null,
   abContactId: null,
+  abContactAccountId: null,
+  deciders: [],
+  failFinal: null,
   people: {},
   fidelityCheck: null,
   timetables: [],
   accessGrants: [],
   erasureRequests: [],
+  erasedSubjects: [],
 });
 
 export const isOpen = (state: EctState): boolean =>

@@ -3,7 +3,7 @@
  * versions are upcast on read (docs/conventions.md). Every stored ECT event goes through `upcastEctEvent`.
  */
 import type { DomainEvent } from '../shared/decider.js';
-import type { EctEvent, EctRegistered } from './ect.events.js';
+import type { AbContactAssigned, EctEvent, EctRegistered } from './ect.events.js';
 
 type StoredEvent = { readonly type: string; readonly schemaVersion: number; readonly data: unknown };
 
@@ -22,9 +22,17 @@ function ectRegisteredV1ToV2(
   };
 }
 
+/** AbContactAssigned v1 had no `accountId`: which account (if any) the contact signs in with is unknown. */
+function abContactAssignedV1ToV2(data: Omit<AbContactAssigned['data'], 'accountId'>): AbContactAssigned {
+  return { type: 'AbContactAssigned', schemaVersion: 2, data: { ...data, accountId: null } };
+}
+
 export function upcastEctEvent(event: StoredEvent): EctEvent {
   if (event.type === 'EctRegistered' && event.schemaVersion === 1) {
     return ectRegisteredV1ToV2(event.data as Parameters<typeof ectRegisteredV1ToV2>[0]);
+  }
+  if (event.type === 'AbContactAssigned' && event.schemaVersion === 1) {
+    return abContactAssignedV1ToV2(event.data as Parameters<typeof abContactAssignedV1ToV2>[0]);
   }
   return event as DomainEvent as EctEvent;
 }

@@ -75,7 +75,11 @@ export const progressReviewCommands: Pick<CommandHandlers, 'SubmitProgressReview
       throw conflict(`The progress review for term ${data.term} is already submitted`);
     }
     if (data.reviewedOn < due.calendarTerm.start) {
-      throw invalid(`The review for term ${data.term} is held from ${due.calendarTerm.start}`, 'reviewedOn');
+      throw statutory(
+        'R11',
+        `the review for induction term ${data.term} is held in its term, from ${due.calendarTerm.start}`,
+        'reviewedOn',
+      );
     }
     const supportPlan = data.supportPlan?.trim() ? data.supportPlan : null;
     if (!data.onTrack && supportPlan === null) {

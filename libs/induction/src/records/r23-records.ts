@@ -9,7 +9,7 @@ import type { CommandHandlers, EventAppliers } from '../induction/ect.capability
 import { ectEvent } from '../induction/ect.events.js';
 import type { EctState } from '../induction/ect.state.js';
 import { requireText } from '../registration/validation.js';
-import { notFound, statutory } from '../shared/domain-error.js';
+import { conflict, notFound, statutory } from '../shared/domain-error.js';
 
 /** R23 (2.77): years assessment records are kept. */
 export const RETENTION_YEARS = 6;
@@ -29,7 +29,29 @@ export function retainedUntil(state: EctState): IsoDate | null {
   return isoDate(yearOf(last) + RETENTION_YEARS, month, day);
 }
 
-export const recordCommands: Pick<CommandHandlers, 'GrantAssessmentAccess' | 'RequestErasure'> = {
+/** R23: the subject's personal data has been erased (key shredded), or erasure is requested and pending. */
+export const isErased = (state: EctState, subjectId: string): boolean =>
+  (state.erasedSubjects ?? []).includes(subjectId);
+export const erasureRequested = (state: EctState, subjectId: string): boolean =>
+  state.erasureRequests.some((request) => request.subjectId === subjectId);
+
+export const recordCommands: Pick<
+  CommandHandlers,
+  'GrantAssessmentAccess' | 'RequestErasure' | 'ErasePersonalData'
+> = {
+  ErasePersonalData: ({ data }, state) => {
+    requireText(data.subjectId, 'subjectId');
+    // Idempotent: the key is already shredded and the erasure recorded.
+    if (isErased(state, data.subjectId)) return [];
+    if (!erasureRequested(state, data.subjectId)) {
+      throw statutory(
+        'R23',
+        'no erasure request for this person is recorded on this ECT’s record',
+        'subjectId',
+      );
+    }
+    return [ectEvent('PersonalDataErased', { subjectId: data.subjectId, erasedOn: data.on })];
+  },
   GrantAssessmentAccess: ({ data }, state) => {
     if (state.phase === 'unregistered') throw notFound('No induction is registered for this ECT');
     requireText(data.grantee?.personId, 'grantee.personId');
@@ -46,6 +68,7 @@ export const recordCommands: Pick<CommandHandlers, 'GrantAssessmentAccess' | 'Re
   RequestErasure: ({ data }, state) => {
     requireText(data.subjectId, 'subjectId');
     if (!(data.subjectId in state.people)) throw notFound('No personal data held for that subject');
+    if (isErased(state, data.subjectId)) throw conflict('This person’s personal data is already erased');
     const until = retainedUntil(state);
     if (until !== null && data.on < until) {
       throw statutory('R23', `assessment records are kept for 6 years, until ${until}`);
@@ -54,7 +77,15 @@ export const recordCommands: Pick<CommandHandlers, 'GrantAssessmentAccess' | 'Re
   },
 };
 
-export const recordEvents: Pick<EventAppliers, 'AssessmentAccessGranted' | 'PersonalDataErasureRequested'> = {
+export const recordEvents: Pick<
+  EventAppliers,
+  'AssessmentAccessGranted' | 'PersonalDataErasureRequested' | 'PersonalDataErased'
+> = {
+  PersonalDataErased: (state, { data }) => ({
+    ...state,
+    erasedSubjects: [...(state.erasedSubjects ?? []), data.subjectId],
+    people: { ...state.people, [data.subjectId]: null },
+  }),
   AssessmentAccessGranted: (state, { data }) => ({
     ...state,
     accessGrants: [

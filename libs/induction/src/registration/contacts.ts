@@ -5,7 +5,8 @@
 import type { CommandHandlers, EventAppliers } from '../induction/ect.capability.js';
 import { ectEvent } from '../induction/ect.events.js';
 import { requireOpen } from '../posts/working-pattern.js';
-import { conflict } from '../shared/domain-error.js';
+import { conflict, statutory } from '../shared/domain-error.js';
+import { decisionsBy } from '../entitlements/r22-entitlements.js';
 import { contactPersonal, requireDate, validateContact } from './validation.js';
 
 export const contactCommands: Pick<
@@ -42,9 +43,20 @@ export const contactCommands: Pick<
   AssignAbContact: ({ data }, state) => {
     requireOpen(state);
     validateContact(data.contact, 'contact');
+    const accountId = data.accountId?.trim() ? data.accountId.trim() : null;
+    // R22 (2.28): the AB contact takes no part in decisions, so someone who decided this ECT cannot be named.
+    const decided = decisionsBy(state, [data.contact.personId, accountId]);
+    if (decided.length > 0) {
+      throw statutory(
+        'R22',
+        `the AB contact takes no part in monitoring or decisions (2.28), and this person decided the outcome on ${decided.join(', ')}`,
+        'contact',
+      );
+    }
     return [
       ectEvent('AbContactAssigned', {
         contactId: data.contact.personId,
+        accountId,
         personal: contactPersonal(data.contact),
       }),
     ];
@@ -68,6 +80,7 @@ export const contactEvents: Pick<
   AbContactAssigned: (state, { data }) => ({
     ...state,
     abContactId: data.contactId,
+    abContactAccountId: data.accountId ?? null,
     people: { ...state.people, ...data.personal },
   }),
 };

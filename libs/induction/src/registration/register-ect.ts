@@ -37,6 +37,18 @@ function decideRegisterEct(command: RegisterEct, state: EctState, deps: EctDeps)
   validateContact(data.mentor, 'mentor');
   validateContact(data.inductionTutor, 'inductionTutor');
 
+  // R23: once a person's data is erased (or its erasure requested) their record is closed for good; the TRN
+  // still maps to the same stream, so say so rather than try to write data the shredded key can't protect.
+  if (
+    (state.erasedSubjects ?? []).includes(data.ectId) ||
+    state.erasureRequests.some((r) => r.subjectId === data.ectId)
+  ) {
+    throw statutory(
+      'R23',
+      'this TRN’s personal data has been erased (or its erasure requested): the record cannot be registered again',
+      'trn',
+    );
+  }
   if (state.phase === 'passed' || state.phase === 'failed') {
     throw statutory('R20', `one induction per person: this TRN has already ${state.phase} induction`, 'trn');
   }
@@ -105,5 +117,7 @@ export const registrationEvents: Pick<EventAppliers, 'EctRegistered'> = {
     mentorId: data.mentorId,
     inductionTutorId: data.inductionTutorId,
     people: { ...state.people, ...data.personal },
+    erasureRequests: state.erasureRequests,
+    erasedSubjects: state.erasedSubjects ?? [],
   }),
 };

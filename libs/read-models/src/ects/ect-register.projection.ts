@@ -3,6 +3,7 @@ import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { Projection } from '../projection.js';
+import { redactErased } from '../erasure/redact-erased.js';
 
 export interface EctRow {
   id: string;
@@ -106,6 +107,12 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
         updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));
       }
       await em.upsert(EctEntity, updated, ['id']);
+      // R23: an erased person's copies here go too, in every ECT's row (a mentor appears in many).
+      await redactErased(em, events, {
+        table: 'ects',
+        stateColumn: 'state',
+        statements: ['UPDATE ects SET first_name = NULL, last_name = NULL, trn = NULL WHERE id = $1::uuid'],
+      });
     },
   };
 }

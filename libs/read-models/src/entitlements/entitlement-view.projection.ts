@@ -4,8 +4,13 @@ import { addDays, type IsoDate } from '#induction/calendar/calendar-date.js';
 import { inductionYearFromSchedule } from '#induction/early-help/ect-schedule.js';
 import type { ContactPersonalData } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
-import { type Entitlement, MAX_TIMETABLE_PERCENT } from '#induction/entitlements/r22-entitlements.js';
+import {
+  abContactCheck,
+  type Entitlement,
+  MAX_TIMETABLE_PERCENT,
+} from '#induction/entitlements/r22-entitlements.js';
 import type { Projection } from '../projection.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { type EctFoldDeps, eventDate, foldEcts, isEctEvent, scheduleAt } from './ect-fold.js';
 
 /** Who decided a check: the event that made it what it is, or the passing of time (an overdue review). */
@@ -77,7 +82,8 @@ export function staticChecks(state: EctState): Record<StaticEntitlement, boolean
     'induction-tutor-with-qts': hasQts(state, state.inductionTutorId),
     'mentor-with-qts': hasQts(state, state.mentorId),
     'mentor-distinct-from-tutor': state.mentorId !== null && state.mentorId !== state.inductionTutorId,
-    'ab-contact': state.abContactId !== null,
+    // R22 (2.28): named, and not among those who decided this ECT's outcome.
+    'ab-contact': abContactCheck(state).met,
     'assessments-on-time': !state.assessments.some((a) => a.late),
   };
 }
@@ -141,6 +147,8 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
         });
       }
       if (rows.length > 0) await em.upsert(EntitlementEntity, rows, ['ectId']);
+      // R23: an erased person's fields go from every row's folded state.
+      await redactErased(em, events, { table: 'entitlement_view', stateColumn: 'state' });
     },
   };
 }

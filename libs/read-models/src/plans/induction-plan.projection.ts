@@ -5,6 +5,7 @@ import type { ContactPersonalData } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { TrainingEvent } from '#induction/training/training-programme.decider.js';
 import type { Projection } from '../projection.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { type EctFoldDeps, foldEcts, isEctEvent, scheduleAt } from '../entitlements/ect-fold.js';
 
 /** A statutory date in an ECT's plan (R11, R12, R15–R18), fixed by the state, not by today. */
@@ -218,6 +219,15 @@ export function inductionPlanProjection(deps: EctFoldDeps): Projection {
         });
       }
       if (rows.length > 0) await em.upsert(PlanEctEntity, rows, ['ectId']);
+      // R23: an erased ECT's or mentor's name goes from every plan row holding it.
+      await redactErased(em, events, {
+        table: 'plan_ects',
+        stateColumn: 'state',
+        statements: [
+          'UPDATE plan_ects SET ect_name = NULL WHERE ect_id = $1::uuid',
+          'UPDATE plan_ects SET mentor_name = NULL WHERE mentor_id = $1::uuid',
+        ],
+      });
 
       for (const event of events) {
         if (!TRAINING_STREAM.test(event.streamId)) continue;

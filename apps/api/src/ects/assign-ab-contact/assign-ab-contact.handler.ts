@@ -22,6 +22,7 @@ export class AssignAbContactHandler implements ICommandHandler<AssignAbContactCo
           name: body.name,
           email: body.email,
         },
+        ...(body.userId ? { accountId: body.userId } : {}),
         on,
       },
     }));
