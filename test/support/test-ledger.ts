@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { loadConfig } from '#platform/config/app-config.js';
@@ -29,7 +30,7 @@ export interface TestLedger {
  * a database of its own when DATABASE_URL is set, otherwise on embedded PGlite in a temporary directory.
  */
 export async function startTestLedger(
-  options: { now?: string; env?: Record<string, string> } = {},
+  options: { now?: string; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestLedger> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const database = process.env['DATABASE_URL'] ? await createTestDatabase(process.env['DATABASE_URL']) : null;
@@ -44,7 +45,7 @@ export async function startTestLedger(
       : {}),
     ...options.env,
   });
-  const logger = createLogger({ level: 'silent' });
+  const logger = options.logger ?? createLogger({ level: 'silent' });
   const clock = fixedClock(options.now ?? '2025-10-01T09:00:00Z');
   const ledger = await composeLedger(config, logger);
   const worker = await startWorker(ledger.runtime, ledger.projections, logger);
