@@ -14,7 +14,16 @@ export const earlyHelpStreamId = (ectId: string) => `early-help-${ectId}`;
 /** Working days the hub gives itself to act on a newly opened case unless its owner sets a due date. */
 export const DEFAULT_CASE_WORKING_DAYS = 10;
 
-export const CASE_ACTION_KINDS = ['call', 'email', 'visit', 'meeting', 'letter', 'note'] as const;
+/** How the hub contacted the school (call … letter), a support plan agreed with it, or a note. */
+export const CASE_ACTION_KINDS = [
+  'call',
+  'email',
+  'visit',
+  'meeting',
+  'letter',
+  'support-plan',
+  'note',
+] as const;
 export type CaseActionKind = (typeof CASE_ACTION_KINDS)[number];
 
 type Command<Type extends string, Data extends object> = {

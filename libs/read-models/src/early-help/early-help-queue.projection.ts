@@ -1,0 +1,231 @@
+import { EntitySchema, In, type EntityManager } from 'typeorm';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
+import type { IsoDate } from '#induction/calendar/calendar-date.js';
+import {
+  type CaseView,
+  caseStatus,
+  earlyHelpCaseDecider,
+  type EarlyHelpCaseState,
+  type EarlyHelpEvent,
+} from '#induction/early-help/early-help-case.decider.js';
+import {
+  type EarlyHelpCause,
+  standingEarlyHelpCauses,
+  type TimedFacts,
+  timedEarlyHelpCauses,
+  timedFactsOf,
+  type TrainingAttendance,
+} from '#induction/early-help/early-help-causes.js';
+import type { EctState } from '#induction/induction/ect.state.js';
+import type { Projection } from '../projection.js';
+import { ECT_STREAM, type EctFoldDeps, scheduleAt } from '../entitlements/ect-fold.js';
+
+/** The event that made a cause what it is; none for a cause only the passing of time raised (before a sweep). */
+export interface StoredCause extends EarlyHelpCause {
+  eventId: string | null;
+  eventType: string | null;
+}
+
+/**
+ * One row per ECT: the early-help case (stream `early-help-<ectId>`) with the causes that open it. Causes that
+ * events decide are stored with the event that raised them; causes that come with time (overdue reviews and
+ * reports, this year's timetable limit) are decided at query time from the stored schedule, and matched with
+ * the nightly sweep's `EarlyHelpCauseDetected` events for the event that recorded them.
+ */
+export interface EarlyHelpCaseRow {
+  ectId: string;
+  schoolUrn: string | null;
+  phase: string;
+  ectName: string | null;
+  /** Revision of the ECT stream folded (-1: none yet). */
+  revision: string;
+  state: EctState | null;
+  causes: StoredCause[];
+  timed: TimedFacts | null;
+  detected: StoredCause[];
+  /** `<academicYear>|<eventId>` → attended, for this ECT's recorded training attendance. */
+  attendance: Record<string, boolean>;
+  caseRevision: string;
+  caseState: EarlyHelpCaseState;
+}
+
+export const EarlyHelpCaseEntity = new EntitySchema<EarlyHelpCaseRow>({
+  name: 'EarlyHelpCase',
+  tableName: 'early_help_cases',
+  columns: {
+    ectId: { name: 'ect_id', type: 'uuid', primary: true, primaryKeyConstraintName: 'early_help_cases_pkey' },
+    schoolUrn: { name: 'school_urn', type: 'text', nullable: true },
+    phase: { type: 'text' },
+    ectName: { name: 'ect_name', type: 'text', nullable: true },
+    revision: { type: 'bigint' },
+    state: { type: 'jsonb', nullable: true },
+    causes: { type: 'jsonb' },
+    timed: { type: 'jsonb', nullable: true },
+    detected: { type: 'jsonb' },
+    attendance: { type: 'jsonb' },
+    caseRevision: { name: 'case_revision', type: 'bigint' },
+    caseState: { name: 'case_state', type: 'jsonb' },
+  },
+  indices: [{ name: 'early_help_cases_school', columns: ['schoolUrn'] }],
+});
+
+export const EARLY_HELP_CAUSE_DETECTED = 'EarlyHelpCauseDetected';
+const CASE_STREAM = /^early-help-(.+)$/;
+const TRAINING_STREAM = /^training-programme-\d+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const attendanceOf = (row: EarlyHelpCaseRow): TrainingAttendance => {
+  const values = Object.values(row.attendance);
+  return { attended: values.filter(Boolean).length, recorded: values.length };
+};
+
+/** Keeps the triggering event of a cause that still stands as it was (same kind, same since). */
+export function mergeCauses(
+  previous: readonly StoredCause[],
+  now: readonly EarlyHelpCause[],
+  event: RecordedEvent,
+): StoredCause[] {
+  return now.map((cause) => {
+    const kept = previous.find((p) => p.cause === cause.cause && p.since === cause.since);
+    return {
+      ...cause,
+      eventId: kept ? kept.eventId : event.eventId,
+      eventType: kept ? kept.eventType : event.type,
+    };
+  });
+}
+
+/** The ECT a projected event concerns, if any. */
+function ectIdOf(event: RecordedEvent): string | null {
+  const data = event.data as Record<string, unknown>;
+  const ect = ECT_STREAM.exec(event.streamId) ?? CASE_STREAM.exec(event.streamId);
+  let id: unknown = ect?.[1] ?? null;
+  if (id === null && TRAINING_STREAM.test(event.streamId) && event.type === 'AttendanceRecorded')
+    id = data['role'] === 'ect' ? data['participantId'] : null;
+  if (id === null && event.type === EARLY_HELP_CAUSE_DETECTED) id = data['ectId'];
+  return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null;
+}
+
+const emptyRow = (ectId: string): EarlyHelpCaseRow => ({
+  ectId,
+  schoolUrn: null,
+  phase: 'unregistered',
+  ectName: null,
+  revision: '-1',
+  state: null,
+  causes: [],
+  timed: null,
+  detected: [],
+  attendance: {},
+  caseRevision: '-1',
+  caseState: earlyHelpCaseDecider.initialState(),
+});
+
+/**
+ * Early-help queue (issue 5): events are applied one by one in log order, whatever the batch, so a rebuild
+ * gives the very rows the live run gave; every step is idempotent (revisions, keyed maps, event ids).
+ */
+export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
+  return {
+    name: 'early-help-queue',
+    tables: ['early_help_cases'],
+    entities: [EarlyHelpCaseEntity],
+    async apply(events: readonly RecordedEvent[], em: EntityManager) {
+      const ids = new Set<string>();
+      for (const event of events) {
+        const id = ectIdOf(event);
+        if (id) ids.add(id);
+      }
+      if (ids.size === 0) return;
+      const existing = await em.find(EarlyHelpCaseEntity, { where: { ectId: In([...ids]) } });
+      const rows = new Map(existing.map((row) => [row.ectId, row]));
+      const touched = new Map<string, EarlyHelpCaseRow>();
+      const folded = new Set<string>();
+      const restate = (row: EarlyHelpCaseRow, event: RecordedEvent) => {
+        if (row.state === null) return;
+        row.causes = mergeCauses(
+          row.causes,
+          standingEarlyHelpCauses(row.state, deps.calendar, attendanceOf(row)),
+          event,
+        );
+      };
+      for (const event of events) {
+        const id = ectIdOf(event);
+        if (!id) continue;
+        const row = touched.get(id) ?? rows.get(id) ?? emptyRow(id);
+        touched.set(id, row);
+        const data = event.data as Record<string, unknown>;
+        if (ECT_STREAM.test(event.streamId)) {
+          if (event.streamRevision <= BigInt(row.revision)) continue;
+          row.state = deps.evolve(row.state ?? deps.initialState(), deps.toDomainEvent(event));
+          row.revision = event.streamRevision.toString();
+          folded.add(id);
+          restate(row, event);
+        } else if (CASE_STREAM.test(event.streamId)) {
+          if (event.streamRevision <= BigInt(row.caseRevision)) continue;
+          row.caseState = earlyHelpCaseDecider.evolve(row.caseState, {
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data,
+          } as unknown as EarlyHelpEvent);
+          row.caseRevision = event.streamRevision.toString();
+        } else if (event.type === 'AttendanceRecorded') {
+          const key = `${String(data['academicYear'])}|${String(data['eventId'])}`;
+          if (row.attendance[key] === data['attended']) continue;
+          row.attendance = { ...row.attendance, [key]: data['attended'] === true };
+          restate(row, event);
+        } else if (event.type === EARLY_HELP_CAUSE_DETECTED) {
+          if (row.detected.some((d) => d.eventId === event.eventId)) continue;
+          row.detected = [
+            ...row.detected,
+            {
+              cause: data['cause'] as EarlyHelpCause['cause'],
+              rule: String(data['rule'] ?? ''),
+              since: data['since'] as IsoDate,
+              detail: String(data['detail'] ?? ''),
+              eventId: event.eventId,
+              eventType: event.type,
+            },
+          ];
+        }
+      }
+      for (const id of folded) {
+        const row = touched.get(id)!;
+        const state = row.state!;
+        const person = state.people[id] as { firstName?: string; lastName?: string } | null | undefined;
+        row.schoolUrn = state.leadSchoolUrn;
+        row.phase = state.phase;
+        row.ectName = person ? `${person.firstName ?? ''} ${person.lastName ?? ''}`.trim() || null : null;
+        row.timed = timedFactsOf(state, scheduleAt(id, BigInt(row.revision), state, deps.calendar));
+      }
+      if (touched.size > 0) await em.upsert(EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
+    },
+  };
+}
+
+/** Every cause standing on `today`, each with the event that raised it (time-raised: the sweep's event). */
+export function causesOn(row: EarlyHelpCaseRow, today: IsoDate): StoredCause[] {
+  const timed = row.timed
+    ? timedEarlyHelpCauses(row.timed, today).map((cause) => {
+        const detected = row.detected.find((d) => d.cause === cause.cause && d.since === cause.since);
+        return {
+          ...cause,
+          eventId: detected?.eventId ?? null,
+          eventType: detected?.eventType ?? null,
+        };
+      })
+    : [];
+  return [...row.causes, ...timed].sort(
+    (a, b) => a.since.localeCompare(b.since) || a.cause.localeCompare(b.cause),
+  );
+}
+
+/** The case on `today`: open while a cause stands that arose after its last resolution (the decider's rule). */
+export function caseOn(
+  row: EarlyHelpCaseRow,
+  today: IsoDate,
+): CaseView & { causes: StoredCause[]; openCauses: StoredCause[] } {
+  const causes = causesOn(row, today);
+  const view = caseStatus(row.caseState, causes);
+  return { ...view, causes, openCauses: view.openCauses as StoredCause[] };
+}
