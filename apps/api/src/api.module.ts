@@ -40,6 +40,8 @@ import { JOBS_CONTROLLERS, JOBS_PROVIDERS } from './jobs/jobs.providers.js';
 import { AddSchoolHandler } from './schools/add-school/add-school.handler.js';
 import { SchoolsHttpController } from './schools/schools.http-controller.js';
 import { WebResources } from './web/web-app.js';
+import { PANEL_CONTROLLERS, PANEL_PROVIDERS } from './panel/panel.providers.js';
+import { MODERATION_CONTROLLERS, MODERATION_PROVIDERS } from './moderation/moderation.providers.js';
 
 export interface ApiModuleOptions {
   runtime: LedgerRuntime;
@@ -91,6 +93,8 @@ export class ApiModule {
         BulkUploadsHttpController,
         ...JOBS_CONTROLLERS,
         ...AB_OVERSIGHT_CONTROLLERS,
+        ...PANEL_CONTROLLERS,
+        ...MODERATION_CONTROLLERS,
       ],
       providers: [
         ...infrastructure,
@@ -101,6 +105,8 @@ export class ApiModule {
         RegisterEctHandler,
         ...JOBS_PROVIDERS,
         ...AB_OVERSIGHT_PROVIDERS,
+        ...PANEL_PROVIDERS,
+        ...MODERATION_PROVIDERS,
         WebResources,
         ...ECT_LIFECYCLE_PROVIDERS,
         BulkUploadService,

@@ -41,3 +41,28 @@ export function sampleReason(
   if (!schoolHasSampleThisYear) return 'school-annual';
   return null;
 }
+
+export interface SchoolForm extends SubmittedForm {
+  readonly schoolUrn: string;
+  readonly academicYear: number;
+}
+
+/**
+ * The sample of forms submitted in this order (the log's order): what the moderation projection keeps, one
+ * form at a time. A school's first form of an academic year is taken when nothing of theirs is in yet.
+ */
+export function drawSample(
+  forms: readonly SchoolForm[],
+  options: { share?: number; seed?: string } = {},
+): Map<string, SampleReason> {
+  const sampled = new Map<string, SampleReason>();
+  const schoolYears = new Set<string>();
+  for (const form of forms) {
+    const key = `${form.schoolUrn}|${form.academicYear}`;
+    const reason = sampleReason(form, schoolYears.has(key), options);
+    if (reason === null) continue;
+    sampled.set(form.formId, reason);
+    schoolYears.add(key);
+  }
+  return sampled;
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { DomainError } from '../shared/domain-error.js';
 import { panelMeetingDecider as decider, type PanelCommand } from './panel-meeting.decider.js';
 
@@ -69,5 +70,61 @@ describe('AB panel meeting', () => {
   it('needs a majority of those present', () => {
     const dissent = [1, 2].map((n) => ({ personId: member(n).personId, reason: 'No' }));
     expect(refusal(decide([1, 2, 4], dissent)).message).toMatch(/majority/);
+  });
+  it('adds members later, who then count towards the quorum, and refuses a member twice', () => {
+    const added = decider.decide(
+      { type: 'AddPanelMembers', data: { members: [member(5)], on: '2026-06-10' } },
+      scheduled,
+    );
+    expect(added[0]!.type).toBe('PanelMembersAdded');
+    const state = added.reduce(decider.evolve, scheduled);
+    expect(decider.decide(decide([1, 2, 5]), state)[0]!.type).toBe('PanelDecisionRecorded');
+    expect(() =>
+      decider.decide({ type: 'AddPanelMembers', data: { members: [member(1)], on: '2026-06-10' } }, state),
+    ).toThrow(DomainError);
+  });
+  it('R21 property: any decision with a present member from one of the ECT’s schools is refused', () => {
+    const urns = ['100001', '100002', '100003'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.constantFrom(...urns), { nil: null }), { minLength: 3, maxLength: 8 }),
+        fc.subarray(urns),
+        (schools, ectSchools) => {
+          const members = schools.map((urn, i) => ({
+            personId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            name: `M${i}`,
+            schoolUrn: urn,
+          }));
+          const state = decider
+            .decide(
+              {
+                type: 'SchedulePanelMeeting',
+                data: { meetingId: 'p', heldOn: '2026-07-01', members, on: '2026-06-01' },
+              },
+              decider.initialState(),
+            )
+            .reduce(decider.evolve, decider.initialState());
+          const command: PanelCommand = {
+            type: 'RecordPanelDecision',
+            data: {
+              ectId: 'e',
+              ectSchoolUrns: ectSchools,
+              decision: 'fail',
+              rationale: 'r',
+              present: members.map((m) => m.personId),
+              on: '2026-07-01',
+            },
+          };
+          const conflicted = members.some((m) => m.schoolUrn !== null && ectSchools.includes(m.schoolUrn));
+          try {
+            decider.decide(command, state);
+            expect(conflicted).toBe(false);
+          } catch (error) {
+            expect(conflicted).toBe(true);
+            expect((error as DomainError).message).toMatch(/^R21:/);
+          }
+        },
+      ),
+    );
   });
 });

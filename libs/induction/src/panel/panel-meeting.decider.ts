@@ -41,7 +41,8 @@ export type RecordPanelDecision = Command<
     dissent?: readonly { personId: string; reason: string }[];
   }
 >;
-export type PanelCommand = SchedulePanelMeeting | RecordPanelDecision;
+export type AddPanelMembers = Command<'AddPanelMembers', { members: readonly PanelMemberInput[] }>;
+export type PanelCommand = SchedulePanelMeeting | AddPanelMembers | RecordPanelDecision;
 
 export type PanelMeetingScheduled = DomainEvent<
   'PanelMeetingScheduled',
@@ -67,8 +68,21 @@ export type PanelDecisionRecorded = DomainEvent<
     decidedOn: IsoDate;
   }
 >;
-export type PanelEvent = PanelMeetingScheduled | PanelDecisionRecorded;
-export const PANEL_EVENT_TYPES = ['PanelMeetingScheduled', 'PanelDecisionRecorded'] as const;
+export type PanelMembersAdded = DomainEvent<
+  'PanelMembersAdded',
+  {
+    meetingId: string;
+    members: { personId: string; schoolUrn: string | null }[];
+    addedOn: IsoDate;
+    personal: Record<string, { name: string } | null>;
+  }
+>;
+export type PanelEvent = PanelMeetingScheduled | PanelMembersAdded | PanelDecisionRecorded;
+export const PANEL_EVENT_TYPES = [
+  'PanelMeetingScheduled',
+  'PanelMembersAdded',
+  'PanelDecisionRecorded',
+] as const;
 
 export interface PanelMeetingState {
   readonly meetingId: string | null;
@@ -120,6 +134,29 @@ function decide(command: PanelCommand, state: PanelMeetingState): PanelEvent[] {
               schoolUrn: m.schoolUrn ?? null,
             })),
             scheduledOn: command.data.on,
+            personal: Object.fromEntries(members.map((m) => [m.personId, { name: text(m.name, 'name') }])),
+          },
+        },
+      ];
+    }
+    case 'AddPanelMembers': {
+      const { members } = command.data;
+      if (state.meetingId === null) throw invalid('No such panel meeting', 'meetingId');
+      if (!Array.isArray(members) || members.length === 0)
+        throw invalid('add at least one member', 'members');
+      if (members.some((m) => !UUID.test(m.personId ?? '')))
+        throw invalid('each member’s personId must be a UUID', 'members');
+      const ids = new Set(members.map((m) => m.personId));
+      if (ids.size !== members.length || state.members.some((m) => ids.has(m.personId)))
+        throw conflict('each member appears once on the panel');
+      return [
+        {
+          type: 'PanelMembersAdded',
+          schemaVersion: 1,
+          data: {
+            meetingId: state.meetingId,
+            members: members.map((m) => ({ personId: m.personId, schoolUrn: m.schoolUrn ?? null })),
+            addedOn: command.data.on,
             personal: Object.fromEntries(members.map((m) => [m.personId, { name: text(m.name, 'name') }])),
           },
         },
@@ -195,6 +232,8 @@ function evolve(state: PanelMeetingState, event: PanelEvent): PanelMeetingState 
         quorum: event.data.quorum,
         members: event.data.members,
       };
+    case 'PanelMembersAdded':
+      return { ...state, members: [...state.members, ...event.data.members] };
     case 'PanelDecisionRecorded':
       return {
         ...state,
