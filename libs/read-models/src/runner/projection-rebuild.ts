@@ -21,6 +21,12 @@ export interface RebuildResult {
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
+export interface RebuildOptions {
+  /** Events read per page of the log (default 10,000). */
+  batchSize?: number;
+  onProgress?: (p: RebuildProgress) => void | Promise<void>;
+}
+
 /**
  * Replays the whole log into fresh copies of a projection's tables, in a schema of their own, then swaps
  * them in: one transaction locks the projection's checkpoint row (so its live runner waits), drops the live
@@ -32,67 +38,120 @@ export async function rebuildProjection(
   dataSource: DataSource,
   store: EventStore,
   projection: Projection,
-  options: { batchSize?: number; onProgress?: (p: RebuildProgress) => void | Promise<void> } = {},
+  options: RebuildOptions = {},
 ): Promise<RebuildResult> {
+  const [result] = await rebuildProjections(dataSource, store, [projection], options);
+  return result!;
+}
+
+interface Target {
+  projection: Projection;
+  schema: string;
+  deferredIndexes: string[];
+  eventsApplied: number;
+}
+
+/**
+ * `rebuildProjection` for several projections in ONE pass over the log: each page (keyset-paged by commit
+ * position, the next page read while the current one is applied) is fanned out to every projection, all in
+ * one transaction per page, each projection writing its own rebuild schema. Secondary indexes are built after
+ * the bulk load; then a catch-up pass applies what arrived meanwhile, and each projection is swapped in with
+ * its checkpoint at the same position. Results are in the order of `projections`; `seconds` is the whole run.
+ */
+export async function rebuildProjections(
+  dataSource: DataSource,
+  store: EventStore,
+  projections: readonly Projection[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult[]> {
   const started = process.hrtime.bigint();
-  const batchSize = options.batchSize ?? 2000;
-  const schema = `rebuild_${projection.name.replace(/[^a-z0-9_]/gi, '_')}_${randomUUID().slice(0, 8)}`;
-  await ensureCheckpointRows(dataSource, [projection]);
-  await dataSource.query(`CREATE SCHEMA ${quote(schema)}`);
+  const batchSize = options.batchSize ?? 10_000;
+  const run = randomUUID().slice(0, 8);
+  const targets: Target[] = projections.map((projection) => ({
+    projection,
+    schema: `rebuild_${projection.name.replace(/[^a-z0-9_]/gi, '_')}_${run}`.slice(0, 63),
+    deferredIndexes: [],
+    eventsApplied: 0,
+  }));
+  await ensureCheckpointRows(dataSource, projections);
+  const created: string[] = [];
   try {
-    const deferredIndexes: string[] = [];
-    for (const table of projection.tables)
-      deferredIndexes.push(...(await cloneTableStructure(dataSource, table, schema)));
+    for (const target of targets) {
+      await dataSource.query(`CREATE SCHEMA ${quote(target.schema)}`);
+      created.push(target.schema);
+      for (const table of target.projection.tables)
+        target.deferredIndexes.push(...(await cloneTableStructure(dataSource, table, target.schema)));
+    }
 
     let position: LogPosition | undefined;
     let eventsRead = 0;
-    let eventsApplied = 0;
-    const replay = async () => {
-      for (;;) {
-        const batch = await store.readAll({ after: position, limit: batchSize });
-        if (batch.length === 0) return;
-        const relevant = filterEvents(projection, batch);
-        if (relevant.length > 0) {
-          await dataSource.transaction(async (em) => {
-            await em.query(`SET LOCAL search_path TO ${quote(schema)}, public`);
-            await projection.apply(relevant, em);
-          });
-        }
-        position = batch[batch.length - 1]!.position;
-        eventsRead += batch.length;
-        eventsApplied += relevant.length;
-        await options.onProgress?.({
-          projection: projection.name,
+    const progress = async (phase: RebuildProgress['phase']) => {
+      if (!options.onProgress) return;
+      for (const t of targets)
+        await options.onProgress({
+          projection: t.projection.name,
           eventsRead,
-          eventsApplied,
-          phase: 'replaying',
+          eventsApplied: t.eventsApplied,
+          phase,
         });
+    };
+    const replay = async () => {
+      let next = store.readAll({ after: position, limit: batchSize });
+      for (;;) {
+        const batch = await next;
+        if (batch.length === 0) return;
+        const last = batch[batch.length - 1]!.position;
+        // Read ahead: the database reads the next page while this process applies this one.
+        next =
+          batch.length < batchSize ? Promise.resolve([]) : store.readAll({ after: last, limit: batchSize });
+        // An unawaited rejection would surface as unhandled while this page is applied.
+        next.catch(() => undefined);
+        const work = targets
+          .map((t) => ({ t, relevant: filterEvents(t.projection, batch) }))
+          .filter((w) => w.relevant.length > 0);
+        if (work.length > 0) {
+          await dataSource.transaction(async (em) => {
+            // Losing a rebuild page in a crash loses nothing: the rebuild starts again from scratch.
+            await em.query('SET LOCAL synchronous_commit = off');
+            for (const { t, relevant } of work) {
+              await em.query(`SET LOCAL search_path TO ${quote(t.schema)}, public`);
+              await t.projection.apply(relevant, em);
+            }
+          });
+          for (const { t, relevant } of work) t.eventsApplied += relevant.length;
+        }
+        position = last;
+        eventsRead += batch.length;
+        await progress('replaying');
       }
     };
     await replay();
-    await options.onProgress?.({ projection: projection.name, eventsRead, eventsApplied, phase: 'indexing' });
-    for (const sql of deferredIndexes) await dataSource.query(sql);
+    await progress('indexing');
+    for (const t of targets) for (const sql of t.deferredIndexes) await dataSource.query(sql);
     await replay();
 
-    await options.onProgress?.({ projection: projection.name, eventsRead, eventsApplied, phase: 'swapping' });
-    await dataSource.transaction(async (em) => {
-      await lockCheckpoint(em, projection.name);
-      for (const table of projection.tables) {
-        await em.query(`DROP TABLE IF EXISTS public.${quote(table)}`);
-        await em.query(`ALTER TABLE ${quote(schema)}.${quote(table)} SET SCHEMA public`);
-      }
-      await writeCheckpoint(em, projection.name, position, true);
-    });
-    await options.onProgress?.({ projection: projection.name, eventsRead, eventsApplied, phase: 'done' });
-    return {
-      projection: projection.name,
+    await progress('swapping');
+    for (const t of targets) {
+      await dataSource.transaction(async (em) => {
+        await lockCheckpoint(em, t.projection.name);
+        for (const table of t.projection.tables) {
+          await em.query(`DROP TABLE IF EXISTS public.${quote(table)}`);
+          await em.query(`ALTER TABLE ${quote(t.schema)}.${quote(table)} SET SCHEMA public`);
+        }
+        await writeCheckpoint(em, t.projection.name, position, true);
+      });
+    }
+    await progress('done');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return targets.map((t) => ({
+      projection: t.projection.name,
       eventsRead,
-      eventsApplied,
+      eventsApplied: t.eventsApplied,
       position: position ?? null,
-      seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    };
+      seconds,
+    }));
   } finally {
-    await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
+    for (const schema of created) await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   }
 }
 

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
+import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
+import type { Projection } from '../projection.js';
+import { openReadModelDataSource } from '../read-model-data-source.js';
+import { rebuildProjection, rebuildProjections } from './projection-rebuild.js';
+
+const databaseUrl = process.env.DATABASE_URL;
+const d = databaseUrl ? describe : describe.skip;
+
+/** Two toy projections with tables of their own: one counts every event per stream, one keeps only `B`s. */
+const counts = new EntitySchema<{ streamId: string; n: number }>({
+  name: 'RebuildSpecCount',
+  tableName: 'rebuild_spec_counts',
+  columns: {
+    streamId: { name: 'stream_id', type: 'text', primary: true },
+    n: { type: 'int' },
+  },
+  indices: [{ name: 'rebuild_spec_counts_n_idx', columns: ['n'] }],
+});
+const bees = new EntitySchema<{ eventId: string; streamId: string }>({
+  name: 'RebuildSpecBee',
+  tableName: 'rebuild_spec_bees',
+  columns: {
+    eventId: { name: 'event_id', type: 'uuid', primary: true },
+    streamId: { name: 'stream_id', type: 'text' },
+  },
+});
+
+const countProjection: Projection = {
+  name: 'rebuild-spec-counts',
+  tables: ['rebuild_spec_counts'],
+  entities: [counts],
+  async apply(events: readonly RecordedEvent[], em: EntityManager) {
+    await em.query(
+      `INSERT INTO rebuild_spec_counts (stream_id, n) SELECT s, count(*) FROM unnest($1::text[]) AS s GROUP BY s
+       ON CONFLICT (stream_id) DO UPDATE SET n = rebuild_spec_counts.n + excluded.n`,
+      [events.map((e) => e.streamId)],
+    );
+  },
+};
+const beeProjection: Projection = {
+  name: 'rebuild-spec-bees',
+  tables: ['rebuild_spec_bees'],
+  entities: [bees],
+  eventTypes: ['B'],
+  async apply(events: readonly RecordedEvent[], em: EntityManager) {
+    if (events.some((e) => e.type !== 'B')) throw new Error('got an event type it did not ask for');
+    await em.query(
+      `INSERT INTO rebuild_spec_bees (event_id, stream_id) SELECT * FROM unnest($1::uuid[], $2::text[])`,
+      [events.map((e) => e.eventId), events.map((e) => e.streamId)],
+    );
+  },
+};
+
+d('rebuildProjections (skipped: set DATABASE_URL)', () => {
+  const name = `rebuild_spec_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  let admin: pg.Client;
+  let dataSource: DataSource;
+  const store = new MemoryEventStore();
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(databaseUrl!);
+    url.pathname = `/${name}`;
+    dataSource = await openReadModelDataSource({ url: url.toString(), entities: [counts, bees] });
+    for (let i = 0; i < 25; i++) {
+      await store.append(
+        `s-${i % 7}`,
+        [0, 1, 2].map((k) => ({
+          eventId: randomUUID(),
+          type: k === 1 ? 'B' : 'A',
+          schemaVersion: 1,
+          data: { i, k },
+          metadata: { actor: 'spec', correlationId: 'c', causationId: 'c' },
+        })),
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('builds every projection in one pass with small pages, swaps them in and sets each checkpoint', async () => {
+    await dataSource.query(`INSERT INTO rebuild_spec_counts (stream_id, n) VALUES ('stale', 99)`);
+    const results = await rebuildProjections(dataSource, store, [countProjection, beeProjection], {
+      batchSize: 10,
+    });
+    expect(results.map((r) => [r.projection, r.eventsRead, r.eventsApplied])).toEqual([
+      ['rebuild-spec-counts', 75, 75],
+      ['rebuild-spec-bees', 75, 25],
+    ]);
+    const head = await store.headPosition();
+    expect(results.every((r) => r.position?.prepare === head?.prepare)).toBe(true);
+
+    const rows = (await dataSource.query(
+      `SELECT stream_id, n FROM public.rebuild_spec_counts ORDER BY stream_id`,
+    )) as { stream_id: string; n: number }[];
+    expect(rows).toHaveLength(7);
+    expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(75);
+    expect((await dataSource.query(`SELECT count(*)::int AS n FROM public.rebuild_spec_bees`))[0].n).toBe(25);
+    const indexes = (await dataSource.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'rebuild_spec_counts'`,
+    )) as { indexname: string }[];
+    expect(indexes.map((i) => i.indexname)).toContain('rebuild_spec_counts_n_idx');
+    const checkpoints = (await dataSource.query(
+      `SELECT name, prepare_position::text AS p FROM projection_checkpoints WHERE name LIKE 'rebuild-spec-%'`,
+    )) as { name: string; p: string }[];
+    expect(checkpoints.map((c) => c.p)).toEqual([String(head!.prepare), String(head!.prepare)]);
+    const leftovers = (await dataSource.query(
+      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%'`,
+    )) as unknown[];
+    expect(leftovers).toEqual([]);
+  }, 60_000);
+
+  it('rebuildProjection still rebuilds one projection on its own', async () => {
+    const result = await rebuildProjection(dataSource, store, beeProjection);
+    expect(result).toMatchObject({ projection: 'rebuild-spec-bees', eventsRead: 75, eventsApplied: 25 });
+  }, 60_000);
+});
