@@ -18,6 +18,7 @@ import {
 } from '#induction/early-help/early-help-causes.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { ECT_STREAM, type EctFoldDeps, scheduleAt } from '../entitlements/ect-fold.js';
 
 /** The event that made a cause what it is; none for a cause only the passing of time raised (before a sweep). */
@@ -199,6 +200,12 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
         row.timed = timedFactsOf(state, scheduleAt(id, BigInt(row.revision), state, deps.calendar));
       }
       if (touched.size > 0) await em.upsert(EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
+      // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state).
+      await redactErased(em, events, {
+        table: 'early_help_cases',
+        stateColumn: 'state',
+        statements: ['UPDATE early_help_cases SET ect_name = NULL WHERE ect_id = $1::uuid'],
+      });
     },
   };
 }
