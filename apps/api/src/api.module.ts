@@ -37,6 +37,7 @@ import {
 } from './http/read-your-writes.interceptor.js';
 import { AB_OVERSIGHT_CONTROLLERS, AB_OVERSIGHT_PROVIDERS } from './audit/ab-oversight.providers.js';
 import { JOBS_CONTROLLERS, JOBS_PROVIDERS } from './jobs/jobs.providers.js';
+import { SURVEY_CONTROLLERS, SURVEY_PROVIDERS } from './surveys/surveys.providers.js';
 import { AddSchoolHandler } from './schools/add-school/add-school.handler.js';
 import { SchoolsHttpController } from './schools/schools.http-controller.js';
 import { WebResources } from './web/web-app.js';
@@ -93,6 +94,7 @@ export class ApiModule {
         BulkUploadsHttpController,
         ...JOBS_CONTROLLERS,
         ...AB_OVERSIGHT_CONTROLLERS,
+        ...SURVEY_CONTROLLERS,
         ...PANEL_CONTROLLERS,
         ...MODERATION_CONTROLLERS,
       ],
@@ -105,6 +107,7 @@ export class ApiModule {
         RegisterEctHandler,
         ...JOBS_PROVIDERS,
         ...AB_OVERSIGHT_PROVIDERS,
+        ...SURVEY_PROVIDERS,
         ...PANEL_PROVIDERS,
         ...MODERATION_PROVIDERS,
         WebResources,

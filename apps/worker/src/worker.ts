@@ -5,6 +5,8 @@ import { ProjectionRunner } from '#read-models/runner/projection-runner.js';
 import type { Clock } from '#platform/clock/clock.js';
 import { createLedgerDomain } from '../../api/src/domain/ledger-domain.js';
 import { startLedgerJobs, type LedgerJobs, type LedgerJobsOptions } from './jobs/ledger-jobs.js';
+import { registerSurveyJobs } from './jobs/survey-jobs.js';
+import { systemClock } from '#platform/clock/clock.js';
 
 export interface LedgerWorker {
   readonly runner: ProjectionRunner;
@@ -49,6 +51,7 @@ export async function startWorker(
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    await registerSurveyJobs(jobs, runtime, options.clock ?? systemClock);
   }
   return {
     runner,

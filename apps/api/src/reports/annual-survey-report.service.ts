@@ -1,0 +1,60 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type Clock, londonDate } from '#platform/clock/clock.js';
+import {
+  buildAnnualSurveyReport,
+  type AnnualSurveyReport,
+} from '#read-models/survey/annual-survey-report.js';
+import { schoolScope, type Principal } from '../auth/principal.js';
+import { CLOCK } from '../domain/clock.token.js';
+
+/** The report, built live from the read models or taken from the newest run of the generation job. */
+@Injectable()
+export class AnnualSurveyReportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return londonDate(this.clock.now());
+  }
+
+  async report(
+    principal: Principal,
+    year: number,
+    options: { school?: string | undefined; run?: string | undefined } = {},
+  ): Promise<AnnualSurveyReport> {
+    let report: AnnualSurveyReport | null;
+    if (options.run === 'latest') {
+      const present = (await this.dataSource.query(
+        `SELECT to_regclass('annual_survey_report_runs') IS NOT NULL AS p`,
+      )) as {
+        p: boolean;
+      }[];
+      const [row] = present[0]?.p
+        ? ((await this.dataSource.query(
+            `SELECT report FROM annual_survey_report_runs WHERE year = $1 ORDER BY generated_at DESC LIMIT 1`,
+            [year],
+          )) as { report: AnnualSurveyReport }[])
+        : [];
+      if (!row)
+        throw new NotFoundException([
+          `No generated report for ${year} yet: start one with POST .../generations`,
+        ]);
+      report = row.report;
+    } else {
+      report = await buildAnnualSurveyReport(this.dataSource, year, this.today());
+    }
+    if (report === null) throw new NotFoundException([`No survey is defined for ${year}`]);
+    const scope = schoolScope(principal);
+    const schools = report.schools.filter(
+      (s) =>
+        (scope === undefined || scope.includes(s.schoolUrn)) &&
+        (!options.school || s.schoolUrn === options.school),
+    );
+    if (options.school && schools.length === 0)
+      throw new NotFoundException([`No school with URN ${options.school}`]);
+    return { ...report, schools };
+  }
+}
