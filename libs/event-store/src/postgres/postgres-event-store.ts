@@ -128,8 +128,8 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * One autocommitted statement (one round trip, no BEGIN/COMMIT): the expected-revision check, the `streams`
-   * update and the `events` insert together. Only when it wrote nothing (wrong revision, or the ids are already
-   * stored) does a second query tell an idempotent retry from a conflict. The wake-up NOTIFY is sent after the
+   * update and the `events` insert together. Only when it wrote nothing (wrong revision) or hit the unique event
+   * id (already stored) does a second query tell an idempotent retry from a conflict. The wake-up NOTIFY is sent after the
    * commit, coalesced (see CoalescedNotifier): NOTIFY inside the appending transaction takes PostgreSQL's
    * cluster-wide notify lock at commit, which serialised every appender.
    */
@@ -143,9 +143,9 @@ export class PostgresEventStore implements EventStore {
     assertAppendable(streamId, events);
     let written: AppendResult | null;
     try {
-      written = await appendStatement(this.pool, this.s, streamId, events, expected);
+      written = await appendStatement(this.pool, this.s, streamId, events, expected, false);
     } catch (error) {
-      // A racing writer stored the same event ids first (its retry, or a conflict): resolve below.
+      // Some of the event ids are stored already (a retry, or a conflict): resolve below.
       if (!isUniqueViolation(error)) throw mapPgError(error);
       written = null;
     }
@@ -348,7 +348,7 @@ export async function appendInTransaction(
   const s = quoteSchema(schema);
   assertAppendable(streamId, events);
   try {
-    const written = await appendStatement(client, s, streamId, events, expected);
+    const written = await appendStatement(client, s, streamId, events, expected, true);
     if (!written) return await resolveRejected(client, s, streamId, events, expected);
     // Delivered at the caller's commit (this path cannot know when that is); the store's own append notifies
     // after its commit instead.
@@ -371,10 +371,12 @@ interface Queryable {
 }
 
 /**
- * The write as one statement. The first CTE moves the stream's revision if `expected` holds and none of the
- * event ids is stored yet (so a retry writes nothing and raises no error); the insert takes its revisions from
- * it. Returns null when nothing was written. Under READ COMMITTED a writer that waited on the stream's row
- * re-checks the condition against the committed row, so exactly one of several racing writers wins.
+ * The write as one statement. The first CTE moves the stream's revision if `expected` holds; the insert takes
+ * its revisions from it. Returns null when nothing was written. Under READ COMMITTED a writer that waited on
+ * the stream's row re-checks the condition against the committed row, so exactly one of several racing
+ * writers wins. With `guardRetry` the CTE also requires that none of the event ids is stored yet, so a retry
+ * writes nothing instead of failing on the unique event id (which would abort a caller's transaction); an
+ * autocommitted append skips that lookup and resolves the rare unique violation afterwards.
  */
 async function appendStatement(
   client: Queryable,
@@ -382,16 +384,20 @@ async function appendStatement(
   streamId: string,
   events: NewEvent[],
   expected: ExpectedRevision,
+  guardRetry: boolean,
 ): Promise<AppendResult | null> {
-  const notStored = `NOT EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY($4::uuid[]))`;
   const params: unknown[] = [
     streamId,
     events.length,
     JSON.stringify(
       events.map((e) => ({ i: e.eventId, t: e.type, v: e.schemaVersion, d: e.data, m: e.metadata })),
     ),
-    events.map((e) => e.eventId),
   ];
+  let notStored = 'TRUE';
+  if (guardRetry) {
+    params.push(events.map((e) => e.eventId));
+    notStored = `NOT EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY($${params.length}::uuid[]))`;
+  }
   let stream: string;
   if (expected === 'any') {
     stream = `INSERT INTO ${s}.streams AS st (stream_id, revision) SELECT $1, $2::bigint - 1 WHERE ${notStored}
@@ -405,7 +411,7 @@ async function appendStatement(
   } else {
     params.push(String(expected));
     stream = `UPDATE ${s}.streams SET revision = revision + $2::bigint
-      WHERE stream_id = $1 AND revision = $5::bigint AND ${notStored} RETURNING revision`;
+      WHERE stream_id = $1 AND revision = $${params.length}::bigint AND ${notStored} RETURNING revision`;
   }
   const { rows } = await client.query<{
     stream_revision: string;
