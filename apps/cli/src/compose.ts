@@ -23,6 +23,7 @@ export async function composeLedger(config: AppConfig, _logger?: Logger): Promis
   const runtime = await openLedgerRuntime(config, {
     projections,
     entities: [IdempotencyKeyEntity, BulkUploadEntity],
+    ...(_logger ? { onJobQueueError: throttledJobQueueWarning(_logger) } : {}),
   });
   let secret: Promise<Buffer> | undefined;
   const deriveId: PersonIdDeriver = async (namespace, value) => {
@@ -30,4 +31,18 @@ export async function composeLedger(config: AppConfig, _logger?: Logger): Promis
     return keyedPersonId(await secret, namespace, value);
   };
   return { runtime, domain, projections, deriveId };
+}
+
+/**
+ * While Redis is away every reconnection attempt fails: one warning per distinct message a minute, through the
+ * service's (redacting, JSON) logger, instead of a stack trace on the console per attempt.
+ */
+function throttledJobQueueWarning(logger: Logger): (err: Error) => void {
+  const lastLogged = new Map<string, number>();
+  return (err) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(err.message) ?? 0) < 60_000) return;
+    lastLogged.set(err.message, now);
+    logger.warn({ err }, 'job queue: Redis unavailable; jobs wait until it returns');
+  };
 }

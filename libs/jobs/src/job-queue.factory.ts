@@ -9,6 +9,8 @@ export interface JobQueueConfig {
   workerTimings?: Partial<WorkerTimings>;
   /** The in-process adapter's clock (the platform `Clock` fits). */
   clock?: JobClock;
+  /** Where the BullMQ adapter reports connection errors (Redis away): the service's logger, not the console. */
+  onError?: (err: Error) => void;
 }
 
 /** Picks the adapter for `JOB_QUEUE`: `{ provide: JOB_QUEUE, useFactory: () => createJobQueue({ redisUrl }) }`. */
@@ -18,6 +20,7 @@ export function createJobQueue(config: JobQueueConfig): JobQueue {
       connection: config.redisUrl,
       ...(config.prefix ? { prefix: config.prefix } : {}),
       ...(config.workerTimings ? { workerTimings: config.workerTimings } : {}),
+      ...(config.onError ? { onError: config.onError } : {}),
     });
   }
   return new InProcessJobQueue(config.clock ? { clock: config.clock } : {});

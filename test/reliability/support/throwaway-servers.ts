@@ -85,20 +85,23 @@ export interface ThrowawayRedis {
   url: string;
   port: number;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** `save`: a clean shutdown that keeps the data for the next start; `kill`: SIGKILL, data gone. */
+  stop(how?: 'save' | 'kill'): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rel-redis-'));
   let child: ChildProcess | null = null;
   const server: ThrowawayRedis = {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
+      if (child && child.exitCode === null) return;
       child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
         { stdio: 'ignore' },
       );
       for (let i = 0; i < 100; i++) {
@@ -108,15 +111,19 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
       }
       throw new Error('redis-server did not start');
     },
-    async stop() {
+    async stop(how = 'kill') {
       const running = child;
       if (!running || running.exitCode !== null) return;
       const exited = new Promise((r) => running.once('exit', r));
-      running.kill('SIGKILL');
+      if (how === 'save') spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'save']);
+      else running.kill('SIGKILL');
       await exited;
       child = null;
     },
-    close: () => server.stop(),
+    async close() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
   await server.start();
   return server;

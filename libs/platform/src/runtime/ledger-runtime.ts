@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   entities?: readonly EntitySchema[];
   /** Overrides the event store (tests); otherwise chosen by configuration. */
   eventStore?: (pool: pg.Pool, embedded: boolean) => Promise<EventStore>;
+  /** Job queue connection errors (Redis away); without it the BullMQ adapter writes them to the console. */
+  onJobQueueError?: (err: Error) => void;
 }
 
 /**
@@ -90,7 +92,13 @@ export async function openLedgerRuntime(config: AppConfig, options: RuntimeOptio
     closers.push(() => dataSource.destroy());
 
     const jobs: JobQueue = createJobQueue(
-      config.redisUrl ? { redisUrl: config.redisUrl, prefix: config.jobsPrefix } : {},
+      config.redisUrl
+        ? {
+            redisUrl: config.redisUrl,
+            prefix: config.jobsPrefix,
+            ...(options.onJobQueueError ? { onError: options.onJobQueueError } : {}),
+          }
+        : {},
     );
     closers.push(() => jobs.close());
 
