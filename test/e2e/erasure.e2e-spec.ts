@@ -70,19 +70,25 @@ describe('R23 erasure through the API', () => {
     if (response.headers['x-log-position']) position = response.headers['x-log-position'] as string;
     return response;
   }
-  const get = (path: string, accept = 'application/json') =>
-    t.http
+  /** Every projection past the last write, waiting longer than a read's own 5 s (2 shared cores). */
+  async function settled() {
+    const freshness = new ReadModelFreshness(t.ledger.runtime.dataSource, t.ledger.runtime.eventStore);
+    const names = t.ledger.projections.map((p) => p.name);
+    expect(await freshness.waitFor(BigInt(position), names, 60_000)).toBe(true);
+  }
+  const get = async (path: string, accept = 'application/json') => {
+    await settled();
+    return t.http
       .get(`/api/v1${path}`)
       .set(auth(hub))
       .set('Accept', accept)
       .set('X-Min-Log-Position', position)
       .expect(200);
+  };
   /** Every row of the read models, as text, once every projection has passed the last write. */
   async function readModelText(): Promise<string> {
     const ds = t.ledger.runtime.dataSource;
-    const freshness = new ReadModelFreshness(ds, t.ledger.runtime.eventStore);
-    const names = t.ledger.projections.map((p) => p.name);
-    expect(await freshness.waitFor(BigInt(position), names, 60_000)).toBe(true);
+    await settled();
     const parts: string[] = [];
     // Every table of every registered projection, plus the notification log (not a projection).
     const tables = new Set([

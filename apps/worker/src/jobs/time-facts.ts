@@ -2,9 +2,9 @@
  * Facts that time alone creates, decided purely (no clock: `today` comes in), appended by the nightly sweep
  * with event ids derived from the fact, so a second sweep (or a retried job) appends nothing.
  *
- * - `FailBecameFinal` (R18, 2.71–2.73) on the ECT's stream `ect-<ectId>`: the domain has `failFinalOn` but no
- *   event for the moment the appeal window closes on a fail with no appeal. The domain's evolve skips types it
- *   does not know, so replay is unchanged until the domain adds an applier for it.
+ * - `FailBecameFinal` (R18, 2.71–2.73) on the ECT's stream `ect-<ectId>`: the appeal window closed on a fail
+ *   with no appeal. The domain decides the event (`decideFailBecameFinal` in r18-appeal.ts) and evolves it
+ *   (`state.failFinal`), so `GET /ects/:id` shows it; a dismissed appeal records it with `AppealDetermined`.
  * - `StatutoryDeadlineMissed` on the stream `deadline-watch`: an AB deadline (R12 report, R16 decision, R17
  *   notification) passed with the duty still outstanding. The early-help projection reads it to open a hub task.
  *   Data: `{ rule, ectId, itemKey, dueBy, detectedOn, schoolUrn }`; one per (ectId, itemKey, dueBy).
@@ -14,8 +14,10 @@
  */
 import { v5 as uuidv5 } from 'uuid';
 import type { IsoDate } from '#induction/calendar/calendar-date.js';
-import { addWorkingDays } from '#induction/calendar/r2-working-days.js';
-import { EMPLOYMENT_END_WORKING_DAYS, failFinalOn } from '#induction/decision/r18-appeal.js';
+import {
+  decideFailBecameFinal as domainFailBecameFinal,
+  failFinalOn,
+} from '#induction/decision/r18-appeal.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import { FAIL_BECAME_FINAL } from '#read-models/reminders/due-items.projection.js';
 
@@ -51,22 +53,13 @@ export function decideFailBecameFinal(
   alreadyRecorded: boolean,
 ): FailBecameFinal[] {
   if (alreadyRecorded || state.ectId === null || state.appeal !== null) return [];
-  const finalOn = failFinalOn(state, today);
-  const appealBy = state.decision?.appealBy;
-  if (finalOn === null || !appealBy) return [];
-  return [
-    {
-      type: FAIL_BECAME_FINAL,
-      schemaVersion: 1,
-      data: {
-        ectId: state.ectId,
-        finalOn,
-        appealBy,
-        employmentEndsBy: addWorkingDays(finalOn, EMPLOYMENT_END_WORKING_DAYS),
-        recordedOn: today,
-      },
-    },
-  ];
+  if (state.failFinal || failFinalOn(state, today) === null || !state.decision?.appealBy) return [];
+  // The domain decides the event (R18), so the sweep appends exactly what the domain evolves.
+  return domainFailBecameFinal(state, today).map((event) => ({
+    type: FAIL_BECAME_FINAL,
+    schemaVersion: 1,
+    data: { ...event.data, ectId: state.ectId! },
+  }));
 }
 
 export interface EarlyHelpCause {
