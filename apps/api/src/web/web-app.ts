@@ -24,6 +24,8 @@ import { ectRoutes } from './ects/ects.routes.js';
 import { registerEctRoutes } from './ects/register-ect.routes.js';
 import { progressReviewRoutes } from './ects/progress-review.routes.js';
 import { schoolRoutes } from './schools/schools.routes.js';
+import { earlyHelpRoutes } from './hub/early-help.routes.js';
+import { trainingRoutes } from './hub/training.routes.js';
 import { WEB_PATHS } from './web-paths.js';
 import { webServices } from './web-services.js';
 
@@ -81,6 +83,8 @@ export async function mountWebApp(app: NestExpressApplication, options: WebAppOp
   web.use(progressReviewRoutes(services));
   web.use(ectRoutes(services));
   web.use(schoolRoutes(services));
+  web.use(earlyHelpRoutes(services, app));
+  web.use(trainingRoutes(services, app));
   web.use(webNotFound);
   web.use(webErrorHandler);
 
