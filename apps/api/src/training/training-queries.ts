@@ -47,6 +47,13 @@ export interface YearOneEct {
   phase: GroupPhase;
   groupId: string | null;
 }
+export interface Participant {
+  participantId: string;
+  role: 'ect' | 'mentor';
+  name: string | null;
+  schoolUrn: string | null;
+  attended: boolean | null;
+}
 export interface SuggestedGroupView {
   suggestedGroupId: string;
   name: string;
@@ -178,5 +185,70 @@ export class TrainingQueries {
       .take(pageSize)
       .getManyAndCount();
     return { items: rows.map(({ academicYear: _y, ...r }) => r), page, pageSize, total };
+  }
+
+  /** Who an event is for (ECTs in the audience's induction year, of its group; their mentors), with attendance. */
+  async participants(
+    year: number,
+    eventId: string,
+  ): Promise<{ event: TrainingEvent; people: Participant[] } | null> {
+    const row = await this.dataSource
+      .getRepository(TrainingEventEntity)
+      .findOne({ where: { academicYear: year, eventId } });
+    if (!row) return null;
+    const event = row.event;
+    const [ects, allocations, attendance] = await Promise.all([
+      this.dataSource.getRepository(PlanEctEntity).find({
+        select: {
+          ectId: true,
+          ectName: true,
+          schoolUrn: true,
+          phase: true,
+          startDate: true,
+          yearTwoFrom: true,
+          expectedEnd: true,
+          mentorId: true,
+          mentorName: true,
+        },
+        order: { ectName: 'ASC', ectId: 'ASC' },
+      }),
+      this.dataSource.getRepository(TrainingAllocationEntity).find({ where: { academicYear: year } }),
+      this.dataSource
+        .getRepository(TrainingAttendanceEntity)
+        .find({ where: { academicYear: year, eventId } }),
+    ]);
+    const groupOf = new Map(allocations.map((a) => [a.ectId, a.groupId]));
+    const attended = new Map(attendance.map((a) => [a.participantId, a.attended]));
+    const people: Participant[] = [];
+    const mentors = new Set<string>();
+    for (const e of ects) {
+      if (e.phase !== 'open' && e.phase !== 'awaiting-decision') continue;
+      if (e.startDate === null || e.startDate > event.date) continue;
+      const inductionYear = inductionYearFromSchedule(e, event.date);
+      const inGroup = event.groupId === null || groupOf.get(e.ectId) === event.groupId;
+      if (event.audiences.includes(`ect-year-${inductionYear}`) && inGroup)
+        people.push({
+          participantId: e.ectId,
+          role: 'ect',
+          name: e.ectName,
+          schoolUrn: e.schoolUrn,
+          attended: attended.get(e.ectId) ?? null,
+        });
+      if (
+        e.mentorId &&
+        !mentors.has(e.mentorId) &&
+        event.audiences.includes(`mentor-year-${inductionYear}`)
+      ) {
+        mentors.add(e.mentorId);
+        people.push({
+          participantId: e.mentorId,
+          role: 'mentor',
+          name: e.mentorName,
+          schoolUrn: e.schoolUrn,
+          attended: attended.get(e.mentorId) ?? null,
+        });
+      }
+    }
+    return { event, people };
   }
 }
