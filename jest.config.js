@@ -15,6 +15,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   reporters: ['default', '<rootDir>/test/support/totals-reporter.js'],
-  testTimeout: 30000,
+  // Embedded PGlite is one WebAssembly backend: a whole test ledger takes several times longer to start there.
+  testTimeout: process.env['DATABASE_URL'] ? 30_000 : 120_000,
   maxWorkers: 2,
 };

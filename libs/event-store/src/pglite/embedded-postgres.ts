@@ -1,4 +1,8 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { installExtendedProtocolMultiplexer } from './extended-protocol-multiplexer.js';
@@ -37,8 +41,12 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
-  const db =
-    options.dataDir === undefined ? await PGlite.create() : await PGlite.create({ dataDir: options.dataDir });
+  const fresh = options.dataDir === undefined || !existsSync(join(options.dataDir, 'PG_VERSION'));
+  const template = fresh ? await freshClusterTemplate() : undefined;
+  const db = await PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(template ? { loadDataDir: template } : {}),
+  });
   const server = new PGLiteSocketServer({
     db,
     host: '127.0.0.1',
@@ -73,6 +81,48 @@ export async function startEmbeddedPostgres(
       await db.close();
     },
   };
+}
+
+/**
+ * A freshly initialised cluster as a tarball, kept in the OS temp directory per PGlite version.
+ *
+ * A new PGlite database runs initdb in WebAssembly: 20-35 s on a busy 2-core machine, against about 4 s to
+ * load the same files from a `dumpDataDir` tarball. Every fresh database (a first `npm start`, each test
+ * ledger) starts from this template; the first one builds it. Written under a temporary name and renamed,
+ * so concurrent processes never read a half-written file. Undefined when it cannot be built (read-only temp
+ * directory): PGlite then runs initdb as usual.
+ */
+async function freshClusterTemplate(): Promise<Blob | undefined> {
+  const path = join(tmpdir(), `induction-ledger-pglite-${pgliteVersion()}-template.tar`);
+  try {
+    if (existsSync(path)) return new Blob([readFileSync(path)]);
+    const db = await PGlite.create();
+    try {
+      const dump = await db.dumpDataDir('none');
+      const partial = `${path}.${process.pid}.${Date.now()}`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, path);
+      return dump;
+    } finally {
+      await db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      name?: string;
+      version?: string;
+    };
+    if (name === '@electric-sql/pglite' && version) return version;
+  }
+  return 'unknown';
 }
 
 /** How long a new connection waits for the previous one to be released before it is refused. */
