@@ -24,6 +24,10 @@ import { ectRoutes } from './ects/ects.routes.js';
 import { registerEctRoutes } from './ects/register-ect.routes.js';
 import { progressReviewRoutes } from './ects/progress-review.routes.js';
 import { schoolRoutes } from './schools/schools.routes.js';
+import { panelRoutes } from './panel/panel.routes.js';
+import { moderationRoutes } from './moderation/moderation.routes.js';
+import { PanelQueries } from '../panel/panel-queries.js';
+import { ModerationQueries } from '../moderation/moderation-queries.js';
 import { earlyHelpRoutes } from './hub/early-help.routes.js';
 import { trainingRoutes } from './hub/training.routes.js';
 import { WEB_PATHS } from './web-paths.js';
@@ -85,6 +89,8 @@ export async function mountWebApp(app: NestExpressApplication, options: WebAppOp
   web.use(schoolRoutes(services));
   web.use(earlyHelpRoutes(services, app));
   web.use(trainingRoutes(services, app));
+  web.use(panelRoutes(services, app.get(PanelQueries)));
+  web.use(moderationRoutes(services, app.get(ModerationQueries)));
   web.use(webNotFound);
   web.use(webErrorHandler);
 

@@ -1,0 +1,288 @@
+/**
+ * The AB panel's pages (issue 6): the cases awaiting a decision with their statutory deadlines (R16 decide by,
+ * R17 notify by, R18 appeal by), one case with every review, assessment, recommendation and representation, and
+ * the form that records the panel's decision. The form sends the API's RecordPanelDecisionCommand, so the
+ * panel's rules (quorum, R21 conflicts, a majority) and the AB decision's own (R16) refuse exactly as the API
+ * does; a refusal is shown in the error summary with members named rather than by id.
+ */
+import { Router, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import type { PanelCaseRecordRow, PanelMeetingRow } from '#read-models/panel/panel-cases.projection.js';
+import { RecordPanelDecisionCommand } from '../../panel/record-panel-decision/record-panel-decision.handler.js';
+import { RecordPanelDecisionRequestDto } from '../../panel/record-panel-decision/record-panel-decision.request.dto.js';
+import type { PanelCase, PanelQueries } from '../../panel/panel-queries.js';
+import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/form-errors.js';
+import { principalOf, requireRole } from '../middleware/current-user.js';
+import { govukDate } from '../view-models/format.js';
+import type { WebServices } from '../web-services.js';
+
+const ALL = { page: 1, pageSize: 500 };
+const OUTCOMES: Record<string, string> = { pass: 'Pass', fail: 'Fail', extend: 'Extend induction' };
+const RECOMMENDATIONS: Record<string, string> = {
+  satisfactory: 'Satisfactory (pass)',
+  unsatisfactory: 'Unsatisfactory (fail)',
+  extension: 'Extension',
+};
+
+const nameOf = (c: Pick<PanelCase, 'firstName' | 'lastName'>) =>
+  [c.firstName, c.lastName].filter(Boolean).join(' ') || 'Name erased';
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const list = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(text).filter(Boolean);
+
+export function panelRoutes(services: WebServices, panel: PanelQueries): Router {
+  const router = Router();
+  const guard = requireRole('panel_member', 'hub_staff');
+
+  router.get('/panel/cases', guard, async (_req, res) => {
+    const [awaiting, decided] = await Promise.all([
+      panel.cases({ ...ALL, status: 'awaiting-decision' }),
+      panel.cases({ ...ALL, status: 'decided' }),
+    ]);
+    res.render('pages/panel-cases', {
+      pageTitle: 'Panel cases',
+      awaiting: awaiting.items.map((c) => ({ ...c, name: nameOf(c) })),
+      decided: decided.items
+        .filter((c) => c.notified.length < 3 || c.appealBy !== null)
+        .map((c) => ({ ...c, name: nameOf(c), outcomeText: OUTCOMES[c.outcome ?? ''] ?? c.outcome })),
+    });
+  });
+
+  router.get('/panel/cases/:id', guard, async (req, res) => {
+    const file = await panel.caseFile(String(req.params['id']));
+    const meetings = await panel.meetings(ALL);
+    res.render('pages/panel-case', {
+      pageTitle: `Panel case: ${nameOf(file.case)}`,
+      backLink: '/panel/cases',
+      recorded: req.query['recorded'] === '1',
+      ...caseView(file.case, file.records),
+      meetings:
+        file.case.status === 'awaiting-decision'
+          ? meetings.items.map((m) => ({
+              id: m.meetingId,
+              heldOn: m.heldOn,
+              members: m.members.length,
+              quorum: m.quorum,
+            }))
+          : [],
+    });
+  });
+
+  const decisionForm = async (
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    messages: string[] = [],
+  ) => {
+    const file = await panel.caseFile(String(req.params['id']));
+    const meeting = await panel.meeting(text(req.query['meeting']));
+    const present = list(values['present']);
+    res.status(Object.keys(errors).length || messages.length ? 400 : 200).render('pages/panel-decision', {
+      pageTitle: 'Record the panel’s decision',
+      caption: nameOf(file.case),
+      backLink: `/panel/cases/${file.case.ectId}`,
+      action: `/panel/cases/${file.case.ectId}/decision?meeting=${meeting.meetingId}`,
+      meeting: { ...meeting, heldOnText: govukDate(meeting.heldOn) },
+      recommendation: RECOMMENDATIONS[file.case.recommendation] ?? file.case.recommendation,
+      values: {
+        ...values,
+        key: text(values['key']) || randomUUID(),
+        decidedOn: splitDate(text(values['decidedOn']) || meeting.heldOn, values),
+      },
+      members: meeting.members.map((m) => ({
+        value: m.personId,
+        text: m.name ?? 'Name erased',
+        hint: m.schoolUrn ? { text: `School URN ${m.schoolUrn}` } : undefined,
+        checked: present.includes(m.personId),
+      })),
+      dissenters: [
+        { value: '', text: 'No one dissented' },
+        ...meeting.members.map((m) => ({
+          value: m.personId,
+          text: m.name ?? 'Name erased',
+          selected: values['dissentBy'] === m.personId,
+        })),
+      ],
+      errors,
+      errorList: [
+        ...errorSummary(errors, ['decidedOn']),
+        ...messages.map((m) => ({ text: m, href: '#present' })),
+      ],
+    });
+  };
+
+  router.get('/panel/cases/:id/decision', guard, async (req, res) => {
+    await decisionForm(req, res, {}, {});
+  });
+
+  router.post('/panel/cases/:id/decision', guard, async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const meeting = await panel.meeting(text(req.query['meeting']));
+    const file = await panel.caseFile(String(req.params['id']));
+    const errors: FieldErrors = {};
+    const decision = text(body['decision']);
+    const decidedOn = readDate(body, 'decidedOn');
+    const rationale = text(body['rationale']);
+    const present = list(body['present']);
+    const extensionTerms = text(body['extensionTerms']);
+    const dissentBy = text(body['dissentBy']);
+    const dissentReason = text(body['dissentReason']);
+    // In the order the page asks, so the error summary reads as the page does.
+    if (!OUTCOMES[decision]) errors['decision'] = 'Select the panel’s decision';
+    if (decidedOn === '') errors['decidedOn'] = 'Enter the date of the decision';
+    else if (!isRealDate(decidedOn)) errors['decidedOn'] = 'Date of the decision must be a real date';
+    if (decision === 'extend' && !/^\d{1,2}(\.\d)?$/.test(extensionTerms))
+      errors['extensionTerms'] = 'Enter the extension in FTE terms, like 1 or 2.5';
+    if (present.length === 0) errors['present'] = 'Select the members present';
+    if (rationale === '') errors['rationale'] = 'Enter the rationale for the decision';
+    else if (rationale.length > 10_000) errors['rationale'] = 'Rationale must be 10,000 characters or fewer';
+    if (dissentBy && dissentReason === '') errors['dissentReason'] = 'Enter why the member dissented';
+    if (!dissentBy && dissentReason !== '') errors['dissentBy'] = 'Select the member who dissented';
+    const values = { ...body, decidedOn };
+    if (Object.keys(errors).length > 0) return decisionForm(req, res, values, errors);
+
+    const request = plainToInstance(RecordPanelDecisionRequestDto, {
+      ectId: file.case.ectId,
+      decision,
+      decidedOn,
+      rationale,
+      present,
+      ...(decision === 'extend' ? { extensionTerms: Number(extensionTerms) } : {}),
+      ...(dissentBy ? { dissent: [{ personId: dissentBy, reason: dissentReason }] } : {}),
+    });
+    try {
+      await services.execute(
+        principalOf(req),
+        (context) => new RecordPanelDecisionCommand(meeting.meetingId, request, context),
+        text(body['key']) || undefined,
+      );
+    } catch (error) {
+      const messages = commandErrorMessages(error);
+      if (!messages) throw error;
+      return decisionForm(req, res, { ...values, key: randomUUID() }, {}, messages.map(named(meeting)));
+    }
+    res.redirect(303, `/panel/cases/${file.case.ectId}?recorded=1`);
+  });
+
+  return router;
+}
+
+/** A refusal names members by id; the page names them as the panel knows them. */
+function named(meeting: PanelMeetingRow) {
+  return (message: string) =>
+    meeting.members.reduce(
+      (out, m) => out.split(m.personId).join(m.name ?? 'a member whose name is erased'),
+      message.replace(
+        /^R21: a panel member cannot decide a case from their own school \((.*)\)$/,
+        'R21: a panel member from the ECT’s school cannot decide this case. Remove $1 from the members present',
+      ),
+    );
+}
+
+function caseView(c: PanelCase, records: readonly PanelCaseRecordRow[]) {
+  const of = (kind: PanelCaseRecordRow['kind']) => records.filter((r) => r.kind === kind);
+  return {
+    ect: { id: c.ectId, name: nameOf(c) },
+    summary: [
+      ['School URN', c.schoolUrn ?? ''],
+      ['Head’s recommendation', RECOMMENDATIONS[c.recommendation] ?? c.recommendation],
+      ['Recommendation received', govukDate(c.receivedOn)],
+      [
+        'ECT’s representations',
+        c.representationsOn
+          ? `Received ${govukDate(c.representationsOn)}`
+          : `None yet (may be made by ${govukDate(c.representationsBy)})`,
+      ],
+      ['Decide by (R16)', `${govukDate(c.decisionDueBy)}${c.overdue ? ' (overdue)' : ''}`],
+      ...(c.status === 'decided'
+        ? [
+            ['Decision', `${OUTCOMES[c.outcome ?? ''] ?? c.outcome} on ${govukDate(c.decidedOn)}`],
+            ['Rationale', c.rationale ?? ''],
+            ['Notify by (R17)', govukDate(c.notifyBy)],
+            ['Appeal by (R18)', c.appealBy ? govukDate(c.appealBy) : 'No right of appeal on a pass'],
+            ['Dissent', c.dissent.length ? c.dissent.map((d) => d.reason).join('; ') : 'None'],
+          ]
+        : []),
+    ].map(([key, value]) => ({ key: { text: key }, value: { text: value } })),
+    decided: c.status === 'decided',
+    overdue: c.overdue,
+    reviews: of('progress-review').map((r) => ({
+      title: `Term ${String(r.data['term'])} progress review, ${govukDate(r.data['reviewedOn'])}`,
+      rows: rows([
+        ['On track', r.data['onTrack'] ? 'Yes' : 'No'],
+        ['Strengths', r.data['strengths']],
+        ['Areas for development', r.data['areasForDevelopment']],
+        ['Support plan', r.data['supportPlan']],
+        ['ECT’s comment', r.data['ectComment']],
+        ['Received', govukDate(r.on)],
+      ]),
+    })),
+    assessments: of('formal-assessment').map((r) => ({
+      title: `${r.data['point'] === 'final' ? 'Final' : 'Year 1'} formal assessment, ${govukDate(r.data['assessedOn'])}`,
+      rows: rows([
+        ['Recommendation', RECOMMENDATIONS[String(r.data['recommendation'])] ?? r.data['recommendation']],
+        [
+          'Teachers’ Standards not met',
+          Object.entries((r.data['standards'] ?? {}) as Record<string, string>)
+            .filter(([, v]) => v !== 'met')
+            .map(([k]) => k)
+            .join(', ') || 'None',
+        ],
+        ['Evidence', r.data['evidence']],
+        ['ECT’s comment', r.data['ectComment']],
+        ['Received', `${govukDate(r.data['receivedOn'])}${r.data['late'] ? ' (late, R12)' : ''}`],
+      ]),
+    })),
+    interims: of('interim-assessment').map((r) => ({
+      title: `Interim assessment, ${govukDate(r.data['assessedOn'])}`,
+      rows: rows([
+        ['Progress', r.data['progress']],
+        ['FTE terms served', r.data['termsServed']],
+        ['Days absent', r.data['daysAbsent']],
+      ]),
+    })),
+    recommendations: of('recommendation').map((r) => ({
+      title: `Recommendation received ${govukDate(r.data['receivedOn'])}`,
+      rows: rows([
+        ['Recommendation', RECOMMENDATIONS[String(r.data['recommendation'])] ?? r.data['recommendation']],
+        ['Representations by', govukDate(r.data['representationsBy'])],
+        ['Decision due by (R16)', govukDate(r.data['decisionDueBy'])],
+      ]),
+    })),
+    representations: of('representations').map((r) => ({
+      title: `Representations, ${govukDate(r.data['submittedOn'])}`,
+      rows: rows([['What the ECT said', r.data['summary']]]),
+    })),
+  };
+}
+
+function rows(pairs: [string, unknown][]) {
+  return pairs
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([key, value]) => ({ key: { text: key }, value: { text: String(value) } }));
+}
+
+function readDate(body: Record<string, unknown>, name: string): string {
+  const [day, month, year] = ['day', 'month', 'year'].map((p) => text(body[`${name}-${p}`]));
+  if (!day && !month && !year) return '';
+  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
+  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
+}
+
+function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The three inputs of a GOV.UK date: what was typed, else the date's parts. */
+function splitDate(value: string, typed: Record<string, unknown>) {
+  const [year, month, day] = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.split('-') : ['', '', ''];
+  return {
+    day: text(typed['decidedOn-day']) || (day ? String(Number(day)) : ''),
+    month: text(typed['decidedOn-month']) || (month ? String(Number(month)) : ''),
+    year: text(typed['decidedOn-year']) || year,
+  };
+}
