@@ -48,9 +48,12 @@ export async function benchAppends(
   url: string,
   opsFor: (concurrency: number) => number,
 ): Promise<AppendResults> {
-  const pool = new pg.Pool({ connectionString: url, max: 64 });
+  // Idle connections are kept (idleTimeoutMillis 0) and all 64 opened up front: the PostgreSQL server is shared
+  // (max_connections 100), so a connection opened mid-measurement may be refused.
+  const pool = new pg.Pool({ connectionString: url, max: 64, idleTimeoutMillis: 0 });
   const rows: AppendRow[] = [];
   try {
+    await openConnections(pool, 64);
     const ledger = new PostgresEventStore(pool, { schema: 'bench_appends' });
     await ledger.migrate();
     const proposedSchema = new PostgresEventStore(pool, {
@@ -162,4 +165,22 @@ export async function benchAppends(
 
 function newEvent(i: number) {
   return { eventId: randomUUID(), type: 'AbsenceRecorded', schemaVersion: 1, data: payload(i), metadata };
+}
+
+/** Opens `count` pool connections, waiting (up to 2 minutes) while the shared server has no slot free. */
+async function openConnections(pool: pg.Pool, count: number): Promise<void> {
+  const held: pg.PoolClient[] = [];
+  const deadline = Date.now() + 120_000;
+  try {
+    while (held.length < count) {
+      try {
+        held.push(await pool.connect());
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    for (const client of held) client.release();
+  }
 }
