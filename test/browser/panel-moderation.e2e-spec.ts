@@ -42,7 +42,8 @@ describeWithChromium('AB panel and moderation pages in Chromium, axe WCAG 2.2 AA
   };
 
   beforeAll(async () => {
-    t = await startTestLedger({ now: '2025-08-20T09:00:00Z' });
+    // Reads wait for the projections to pass each write; on a loaded CI machine that can take more than 5 s.
+    t = await startTestLedger({ now: '2025-08-20T09:00:00Z', env: { READ_WAIT_TIMEOUT_MS: '60000' } });
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     const hub = await t.token('hub_staff');

@@ -90,7 +90,8 @@ describe('AB panel: cases, meetings and decisions', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestLedger({ now: '2025-08-20T09:00:00Z' });
+    // Reads wait for the projections to pass each write; on a loaded CI machine that can take more than 5 s.
+    t = await startTestLedger({ now: '2025-08-20T09:00:00Z', env: { READ_WAIT_TIMEOUT_MS: '60000' } });
     hub = await t.token('hub_staff');
     panel = await t.token('panel_member');
     tutorA = await t.token('induction_tutor', [SCHOOL_A.urn]);
