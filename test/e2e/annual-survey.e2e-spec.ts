@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import type { Response } from 'superagent';
 import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
 import type { AnnualSurveyReport } from '#read-models/survey/annual-survey-report.js';
@@ -336,5 +337,69 @@ describe('annual survey and AB quality report (issue 8) on a small generated dat
       .post(`/api/v1/surveys/${YEAR}/reminders`)
       .set('Authorization', `Bearer ${tutor}`)
       .expect(403);
+  });
+  it('web: the personal link opens the survey form; errors follow the GOV.UK pattern; the report page shows charts', async () => {
+    const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const secret = t.ledger.runtime.config.apiTokenSecret;
+    const [waiting] = await q<{ school_urn: string; role: string }>(
+      `SELECT school_urn, role FROM survey_invitations WHERE year = $1 AND responded_on IS NULL AND expires_on >= $2
+        ORDER BY 1, 2 LIMIT 1`,
+      [YEAR, TODAY],
+    );
+    const link = surveyToken(secret, invitationIdOf(YEAR, waiting!.school_urn, waiting!.role));
+    const browser = request.agent(t.app.getHttpServer());
+    const form = await browser.get(`/survey/${link}`).expect(200);
+    expect(form.text).toContain('Send response');
+    const invalid = await browser
+      .post(`/survey/${link}`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), 'q-overall': '4' })
+      .expect(400);
+    expect(invalid.text).toContain('There is a problem');
+    expect(invalid.text).toContain('Select a rating for: How useful is the AB advice you receive?');
+    const sent = await browser
+      .post(`/survey/${link}`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(invalid.text),
+        'q-overall': '4',
+        'q-advice': '3',
+        'q-training': '5',
+        'q-sla-clear': 'yes',
+        'q-recommend': 'no',
+        'q-improve': 'Clearer deadlines by email',
+      })
+      .expect(200);
+    expect(sent.text).toContain('Response sent');
+    // The page after a form waits (bounded) for the read models; on a busy machine, allow a little longer.
+    let again = await browser.get(`/survey/${link}`);
+    for (let i = 0; i < 100 && again.status === 200; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      again = await browser.get(`/survey/${link}`);
+    }
+    expect(again.status).toBe(404);
+    expect(again.text).toContain('A response has already been sent with this link');
+    await browser.get('/survey/not-a-real-link-at-all-0000000').expect(404);
+
+    const staff = request.agent(t.app.getHttpServer());
+    const signIn = await staff.get('/sign-in').expect(200);
+    await staff
+      .post('/sign-in/dev')
+      .type('form')
+      .send({ _csrf: csrfOf(signIn.text), role: 'hub_staff' })
+      .expect(303);
+    const page = await staff.get(`/reports/annual-survey/${YEAR}`).expect(200);
+    expect(page.text).toContain('data:image/svg+xml;base64,');
+    expect(page.text).toContain('Download the report (PDF)');
+    const admin = await staff.get(`/surveys/${YEAR}`).expect(200);
+    expect(admin.text).toContain('Respondents');
+    const pdf = await staff
+      .get(`/reports/annual-survey/${YEAR}/report.pdf`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const csv = await staff.get(`/reports/annual-survey/${YEAR}/themes.csv`).expect(200);
+    expect(csv.text.split('\n')[0]).toBe('scope,theme,keywords,comments');
   });
 });

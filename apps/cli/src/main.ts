@@ -10,6 +10,7 @@ import { startWorker, type LedgerWorker } from '../../worker/src/worker.js';
 import { composeLedger } from './compose.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { runGenerate } from './generate/generate.command.js';
+import { runSimulateSurvey } from './generate/simulate-survey.command.js';
 
 const USAGE = `Usage: ledger <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   seed-demo                                add the demo Appropriate Body (schools, tutors, ECTs)
   rebuild <projection>|--all               replay the log into fresh read-model tables and swap them in
   generate --scale hub|national [--seed N]  write deterministic scale data (bench/README.md)
+  simulate-survey [--year 2025] [--seed N]  simulate the annual survey on the register; time the report
   help                                     this text
 
 Configuration comes from environment variables: see README.md, "Configuration".`;
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean', default: false },
       scale: { type: 'string' },
       seed: { type: 'string' },
+      year: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -104,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'generate':
       return runGenerate(config, logger, { scale: values.scale, seed: values.seed });
+    case 'simulate-survey':
+      return runSimulateSurvey(config, logger, { year: values.year, seed: values.seed });
     default:
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;

@@ -209,7 +209,11 @@ export class SurveysHttpController {
     @Req() request: Request,
   ) {
     return this.commands.execute(
-      new SubmitSurveyResponseCommand(year, body, respondentContext(request, body.token)),
+      new SubmitSurveyResponseCommand(
+        year,
+        body,
+        respondentContext(body.token, request.headers['idempotency-key']),
+      ),
     );
   }
 }
@@ -218,8 +222,7 @@ export class SurveysHttpController {
  * A respondent has no account: the actor is the invitation's link (by a prefix of its hash, never the token),
  * and the role recorded in the event's metadata says so.
  */
-export function respondentContext(request: Request, token: string): CommandContext {
-  const key = request.headers['idempotency-key'];
+export function respondentContext(token: string, key?: string | string[]): CommandContext {
   const correlationId = randomUUID();
   return {
     principal: {

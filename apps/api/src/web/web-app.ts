@@ -24,6 +24,8 @@ import { ectRoutes } from './ects/ects.routes.js';
 import { registerEctRoutes } from './ects/register-ect.routes.js';
 import { progressReviewRoutes } from './ects/progress-review.routes.js';
 import { schoolRoutes } from './schools/schools.routes.js';
+import { surveyRoutes } from './surveys/survey.routes.js';
+import { JOB_QUEUE, type JobQueue } from '#jobs/job-queue.port.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { PanelQueries } from '../panel/panel-queries.js';
@@ -87,6 +89,7 @@ export async function mountWebApp(app: NestExpressApplication, options: WebAppOp
   web.use(progressReviewRoutes(services));
   web.use(ectRoutes(services));
   web.use(schoolRoutes(services));
+  web.use(surveyRoutes(services, app.get<JobQueue>(JOB_QUEUE)));
   web.use(earlyHelpRoutes(services, app));
   web.use(trainingRoutes(services, app));
   web.use(panelRoutes(services, app.get(PanelQueries)));

@@ -23,20 +23,14 @@ import {
   type SurveyCommand,
   type SurveyQuestion,
 } from '#induction/survey/annual-survey.decider.js';
+import { STANDARD_SURVEY_QUESTIONS } from '#induction/survey/standard-questions.js';
 import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import { invitationIdOf, surveyToken, tokenHash } from '../../../api/src/surveys/survey-links.js';
 import { forkRng, type Rng } from './prng.js';
 
 const NAMESPACE = '5d3c1e52-8f0b-4b8e-9a3c-2f6e1d7b4a90';
 
-export const SIMULATED_QUESTIONS: SurveyQuestion[] = [
-  { id: 'overall', text: 'How would you rate the AB service overall?', kind: 'rating' },
-  { id: 'advice', text: 'How useful is the AB advice you receive?', kind: 'rating' },
-  { id: 'training', text: 'How useful is the induction-tutor training?', kind: 'rating' },
-  { id: 'sla-clear', text: 'Is the service level agreement clear?', kind: 'yes-no' },
-  { id: 'recommend', text: 'Would you recommend the AB to another school?', kind: 'yes-no' },
-  { id: 'improve', text: 'What could the AB do better?', kind: 'free-text' },
-];
+export const SIMULATED_QUESTIONS: SurveyQuestion[] = STANDARD_SURVEY_QUESTIONS;
 
 const COMMENTS = [
   'More drop-in clinics in the summer term please',
