@@ -351,6 +351,8 @@ describe(`reliability: ${RUNS} generated bad requests against every JSON route`,
     it('escapes HTML in the web pages', async () => {
       const agent = request.agent(t.app.getHttpServer());
       const page = await agent.get('/sign-in').expect(200);
+      const forged = await agent.post('/sign-in/dev').type('form').send({ role: 'hub_staff' });
+      expect(forged.status).toBe(403); // no CSRF token
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
       expect(csrf).toBeDefined();
       await agent
