@@ -8,7 +8,7 @@ import { CLOCK } from '../domain/clock.token.js';
 import { toCsv } from '../http/csv.js';
 import { planCalendar, PlanQueries, type PlanView } from './plan-queries.js';
 
-const CSV_COLUMNS = [
+export const CSV_COLUMNS = [
   { header: 'Date', value: (e: PlanView['entries'][number]) => e.date },
   { header: 'From', value: (e: PlanView['entries'][number]) => e.opensOn },
   { header: 'What', value: (e: PlanView['entries'][number]) => e.title },

@@ -10,6 +10,7 @@ import type { Principal } from '../../auth/principal.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { dueKind, statusTag } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
+import type { TutorHubServices } from '../tutor-hub-services.js';
 
 /** A school's ECTs fit one page; a hub-wide list does not, and its dashboard shows counts instead. */
 const SCHOOL_LIMIT = 500;
@@ -20,7 +21,7 @@ interface DueItem {
   detail: string;
 }
 
-export function dashboardRoutes(services: WebServices): Router {
+export function dashboardRoutes(services: WebServices, extra?: TutorHubServices): Router {
   const router = Router();
 
   router.get('/', requireRole(), async (req, res) => {
@@ -31,7 +32,10 @@ export function dashboardRoutes(services: WebServices): Router {
       case 'panel_member':
         return res.render('pages/dashboard-panel', await panelDashboard(services, principal));
       default:
-        return res.render('pages/dashboard-hub', await hubDashboard(services, principal));
+        return res.render('pages/dashboard-hub', {
+          ...(await hubDashboard(services, principal)),
+          ...(extra ? await hubAttention(extra, principal) : {}),
+        });
     }
   });
 
@@ -82,6 +86,18 @@ async function hubDashboard(services: WebServices, principal: Principal) {
     schoolCount: await services.schools.count(),
     ectCount: all.total,
     counts,
+  };
+}
+
+/** What needs the hub's attention: ECTs missing an R22 entitlement, failed jobs (each links to its list). */
+async function hubAttention(extra: TutorHubServices, principal: Principal) {
+  const [entitlements, jobs] = await Promise.all([
+    extra.entitlements.list(principal, { page: 1, pageSize: 10_000 }),
+    extra.jobs.overview(),
+  ]);
+  return {
+    entitlementShortfalls: entitlements.items.filter((e) => e.notMet > 0).length,
+    failedJobs: jobs.queues.reduce((sum, q) => sum + (q.counts.failed ?? 0), 0),
   };
 }
 

@@ -8,12 +8,14 @@ import { ECT_STATUSES, type EctStatus } from '../../ects/ect-status.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { statusTag } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
+import type { TutorHubServices } from '../tutor-hub-services.js';
 import { ectPageView, timelineView } from './ect-page.view-model.js';
+import { ectPageExtras } from './ect-page-extras.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 50;
 
-export function ectRoutes(services: WebServices): Router {
+export function ectRoutes(services: WebServices, extra: TutorHubServices): Router {
   const router = Router();
 
   router.get('/ects', requireRole(), async (req, res) => {
@@ -90,6 +92,7 @@ export function ectRoutes(services: WebServices): Router {
     const events = await services.auditTrail.list(principal, ect.id, { pageSize: 500 });
     res.render('pages/ect', {
       ...ectPageView(ect, school?.name ?? null, services.today()),
+      ...(await ectPageExtras(extra, principal, ect, events.items, services.today())),
       timeline: timelineView(events.items),
       canReview: principal.role === 'induction_tutor' || principal.role === 'hub_staff',
     });

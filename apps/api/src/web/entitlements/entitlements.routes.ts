@@ -1,0 +1,72 @@
+/**
+ * The R22 entitlement report (what `GET /entitlements` and `/entitlements/schools` answer): per school, how many
+ * ECTs meet each statutory entitlement; then each ECT with a check not met, linking to their page. Hub staff
+ * see every school; a tutor their own (the query service scopes it).
+ */
+import { Router } from 'express';
+import { In } from 'typeorm';
+import { EctEntity } from '#read-models/ects/ect-register.projection.js';
+import { ENTITLEMENTS } from '../../entitlements/list-entitlements.query.dto.js';
+import { ENTITLEMENT_NAMES, ENTITLEMENT_TAGS } from '../ects/ect-page-extras.js';
+import { principalOf, requireRole } from '../middleware/current-user.js';
+import type { TutorHubServices } from '../tutor-hub-services.js';
+import type { WebServices } from '../web-services.js';
+
+const ALL = { page: 1, pageSize: 10_000 };
+
+export function entitlementRoutes(services: WebServices, extra: TutorHubServices): Router {
+  const router = Router();
+
+  router.get('/entitlements', requireRole('hub_staff', 'induction_tutor'), async (req, res) => {
+    const principal = principalOf(req);
+    const [schools, ects, visible] = await Promise.all([
+      extra.entitlements.bySchool(principal, ALL),
+      extra.entitlements.list(principal, ALL),
+      services.schools.visibleTo(principal),
+    ]);
+    const schoolNames = new Map(visible.map((s) => [s.urn, s.name]));
+    const short = ects.items.filter((e) => e.notMet > 0);
+    const people = short.length
+      ? await services.dataSource.getRepository(EctEntity).find({
+          where: { id: In(short.map((e) => e.ectId)) },
+          select: { id: true, firstName: true, lastName: true },
+        })
+      : [];
+    const names = new Map(
+      people.map((p) => [p.id, [p.firstName, p.lastName].filter(Boolean).join(' ') || 'Name erased']),
+    );
+    res.render('pages/entitlements', {
+      pageTitle: 'Statutory entitlements',
+      ectCount: ects.total,
+      allMetCount: ects.items.filter((e) => e.allMet).length,
+      head: [
+        { text: 'School' },
+        { text: 'ECTs', format: 'numeric' },
+        { text: 'All met', format: 'numeric' },
+        { text: 'Not met' },
+      ],
+      schoolRows: schools.items.map((s) => {
+        const notMet = ENTITLEMENTS.filter((e) => (s.byEntitlement[e]?.notMet ?? 0) > 0).map(
+          (e) => `${ENTITLEMENT_NAMES[e]}: ${s.byEntitlement[e]!.notMet}`,
+        );
+        return [
+          { text: schoolNames.get(s.schoolUrn) ?? `URN ${s.schoolUrn}` },
+          { text: String(s.ects), format: 'numeric' },
+          { text: String(s.ectsWithAllMet), format: 'numeric' },
+          { text: notMet.length ? notMet.join('; ') : 'None' },
+        ];
+      }),
+      shortfalls: short.map((e) => ({
+        id: e.ectId,
+        name: names.get(e.ectId) ?? 'Name erased',
+        school: schoolNames.get(e.schoolUrn ?? '') ?? e.schoolUrn,
+        checks: e.checks
+          .filter((c) => c.status === 'not-met')
+          .map((c) => ({ name: ENTITLEMENT_NAMES[c.entitlement] ?? c.entitlement, detail: c.detail })),
+      })),
+      notMetTag: ENTITLEMENT_TAGS['not-met'],
+    });
+  });
+
+  return router;
+}
