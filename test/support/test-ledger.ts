@@ -39,6 +39,10 @@ export async function startTestLedger(
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     PROJECTION_POLL_MS: '20',
+    // A read waits for its X-Min-Log-Position. Projections on a shared PostgreSQL only see events below the
+    // cluster's oldest running transaction (the gap-free xid8 design), so a long transaction in a neighbouring
+    // test's database can hold them back for many seconds on a loaded machine.
+    READ_WAIT_TIMEOUT_MS: '60000',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(process.env['REDIS_URL']
       ? { REDIS_URL: process.env['REDIS_URL'], JOBS_PREFIX: `il-test-${randomUUID().slice(0, 8)}` }
