@@ -47,12 +47,12 @@ describe('early help: the hub’s queue of ECTs at risk and what it did about th
   let hub: GeneratedHub;
   let token: string;
 
-  const waitFor = async (position: bigint) =>
+  const waitFor = async (position: bigint | string) =>
     expect(
       await new ReadModelFreshness(t.ledger.runtime.dataSource, t.ledger.runtime.eventStore).waitFor(
-        position,
+        BigInt(position),
         t.ledger.projections.map((p) => p.name),
-        120_000,
+        300_000,
       ),
     ).toBe(true);
   const get = (path: string, query: Record<string, string | number> = {}) =>
@@ -168,10 +168,8 @@ describe('early help: the hub’s queue of ECTs at risk and what it did about th
       { kind: 'support-plan', note: 'Support plan agreed with the school' },
       'eh-plan-1',
     ).expect(201);
-    const position = accepted.headers['x-log-position'] as string;
-    const open = await get(`/api/v1/early-help/cases/${ectId}`)
-      .set('X-Min-Log-Position', position)
-      .expect(200);
+    await waitFor(accepted.headers['x-log-position'] as string);
+    const open = await get(`/api/v1/early-help/cases/${ectId}`).expect(200);
     expect(open.body.status).toBe('open');
     expect(open.body.dueBy).toBe(addDays(TODAY, 7));
 
@@ -180,9 +178,8 @@ describe('early help: the hub’s queue of ECTs at risk and what it did about th
       { kind: 'closed', note: 'Mentor named; reviews back on track' },
       'eh-close-1',
     ).expect(201);
-    const after = await get(`/api/v1/early-help/cases/${ectId}`)
-      .set('X-Min-Log-Position', closed.headers['x-log-position'] as string)
-      .expect(200);
+    await waitFor(closed.headers['x-log-position'] as string);
+    const after = await get(`/api/v1/early-help/cases/${ectId}`).expect(200);
     expect(after.body.status).toBe('resolved');
     expect(after.body.resolution).toBe('Mentor named; reviews back on track');
     expect(after.body.actions.map((a: { kind: string }) => a.kind)).toEqual(['call', 'support-plan']);
@@ -199,9 +196,8 @@ describe('early help: the hub’s queue of ECTs at risk and what it did about th
     });
     expect(candidate).toBeDefined();
     const closed = await act(candidate!.ectId, { kind: 'closed', note: 'School reassured us' }).expect(201);
-    const resolved = await get(`/api/v1/early-help/cases/${candidate!.ectId}`)
-      .set('X-Min-Log-Position', closed.headers['x-log-position'] as string)
-      .expect(200);
+    await waitFor(closed.headers['x-log-position'] as string);
+    const resolved = await get(`/api/v1/early-help/cases/${candidate!.ectId}`).expect(200);
     expect(resolved.body.status).toBe('resolved');
     t.clock.set(`${later}T09:00:00Z`);
     try {

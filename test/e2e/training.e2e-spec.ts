@@ -57,7 +57,7 @@ describe('the hub’s training programme: events, year-1 phase groups, attendanc
       await new ReadModelFreshness(t.ledger.runtime.dataSource, t.ledger.runtime.eventStore).waitFor(
         BigInt(position),
         t.ledger.projections.map((p) => p.name),
-        120_000,
+        300_000,
       ),
     ).toBe(true);
   const get = (path: string, query: Record<string, string | number> = {}) =>
