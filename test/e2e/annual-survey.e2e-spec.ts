@@ -391,6 +391,7 @@ describe('annual survey and AB quality report (issue 8) on a small generated dat
     const page = await staff.get(`/reports/annual-survey/${YEAR}`).expect(200);
     expect(page.text).toContain('data:image/svg+xml;base64,');
     expect(page.text).toContain('Download the report (PDF)');
+    await staff.get('/surveys').expect(303).expect('Location', `/surveys/${YEAR}`);
     const admin = await staff.get(`/surveys/${YEAR}`).expect(200);
     expect(admin.text).toContain('Respondents');
     const pdf = await staff

@@ -173,6 +173,12 @@ export function surveyRoutes(services: WebServices, jobs: JobQueue): Router {
   });
 
   // ---- hub staff: the survey ---------------------------------------------------------------------------------
+  /** This academic year's survey: years run from 1 September (R1). */
+  router.get('/surveys', requireRole('hub_staff'), (_req, res) => {
+    const [year, month] = services.today().split('-').map(Number) as [number, number];
+    res.redirect(303, `/surveys/${month >= 9 ? year : year - 1}`);
+  });
+
   router.get('/surveys/:year', requireRole('hub_staff'), async (req, res) => {
     const year = String(req.params['year'] ?? '');
     if (!YEAR.test(year)) return res.status(404).render('pages/not-found', { pageTitle: 'Page not found' });
