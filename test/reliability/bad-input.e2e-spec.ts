@@ -293,11 +293,15 @@ describe(`reliability: ${RUNS} generated bad requests against every JSON route`,
         .expect(201);
       hostileId = created.body.id as string;
       const position = created.headers['x-log-position'] as string;
-      await t.http
-        .get(`/api/v1/ects/${hostileId}`)
-        .set('Authorization', `Bearer ${tokens[0]}`)
-        .set('X-Min-Log-Position', position)
-        .expect(200);
+      // Read-your-writes waits at most 5 s; on a busy machine the projections may need longer.
+      for (let tries = 0; ; tries++) {
+        const read = await t.http
+          .get(`/api/v1/ects/${hostileId}`)
+          .set('Authorization', `Bearer ${tokens[0]}`)
+          .set('X-Min-Log-Position', position);
+        if (read.status === 200) break;
+        if (tries > 10) throw new Error(`the ECT never appeared: ${read.status}`);
+      }
     });
 
     it('neutralises formulas in every CSV export (no cell starts with =, +, -, @, tab or CR)', async () => {

@@ -169,12 +169,16 @@ describe(`reliability: ${CLIENTS} concurrent clients on ${ECTS} ECTs`, () => {
     }
 
     for (const id of ects) {
-      const read = await t.http
-        .get(`/api/v1/ects/${id}`)
-        .set('Authorization', `Bearer ${hub}`)
-        .set('X-Min-Log-Position', maxPosition.toString())
-        .expect(200);
       const events = await streamEvents(id);
+      // Read-your-writes waits at most 5 s; on a busy machine the projections may need longer.
+      let read = await t.http.get(`/api/v1/ects/${id}`);
+      for (let tries = 0; tries < 12 && read.body?.revision !== events.length - 1; tries++) {
+        read = await t.http
+          .get(`/api/v1/ects/${id}`)
+          .set('Authorization', `Bearer ${hub}`)
+          .set('X-Min-Log-Position', maxPosition.toString());
+      }
+      expect(read.status).toBe(200);
       const { domain } = t.ledger;
       const state = events.map(domain.toEctEvent).reduce(domain.ect.evolve, domain.ect.initialState());
       const summary = JSON.parse(
