@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Response } from 'superagent';
 import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
+import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import type { AnnualSurveyReport } from '#read-models/survey/annual-survey-report.js';
 import { writeScaleData } from '../../apps/cli/src/generate/write-scale-data.js';
 import { scaleProfile } from '../../apps/cli/src/generate/scale-profiles.js';
@@ -402,5 +403,19 @@ describe('annual survey and AB quality report (issue 8) on a small generated dat
     expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const csv = await staff.get(`/reports/annual-survey/${YEAR}/themes.csv`).expect(200);
     expect(csv.text.split('\n')[0]).toBe('scope,theme,keywords,comments');
+  });
+  it('a rebuild of the survey and service-record read models gives the same rows as the live run', async () => {
+    const snapshot = async () => ({
+      invitations: await q(`SELECT * FROM survey_invitations ORDER BY invitation_id`),
+      responses: await q(`SELECT * FROM survey_responses ORDER BY invitation_id`),
+      sessions: await q(`SELECT * FROM service_sessions ORDER BY school_urn, session_id`),
+      reviews: await q(`SELECT * FROM service_sla_reviews ORDER BY school_urn, sla_id, commitment_id, year`),
+    });
+    const live = await snapshot();
+    for (const name of ['annual-survey', 'school-service']) {
+      const projection = t.ledger.projections.find((p) => p.name === name)!;
+      await rebuildProjection(t.ledger.runtime.dataSource, t.ledger.runtime.eventStore, projection);
+    }
+    expect(await snapshot()).toEqual(live);
   });
 });
