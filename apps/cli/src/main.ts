@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, describeConfig } from '#platform/config/app-config.js';
 import { createLogger } from '#platform/logging/logger.js';
 import { systemClock } from '#platform/clock/clock.js';
-import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
+import { rebuildProjections } from '#read-models/runner/projection-rebuild.js';
 import { createApiApplication } from '../../api/src/bootstrap-api.js';
 import { noProjectionsHere } from '../../api/src/health/projection-status.js';
 import { startWorker, type LedgerWorker } from '../../worker/src/worker.js';
@@ -81,23 +81,24 @@ async function main(argv: string[]): Promise<number> {
           );
           return 2;
         }
-        for (const name of names) {
-          const projection = ledger.projections.find((p) => p.name === name);
-          if (!projection) {
-            console.error(
-              `No projection called "${name}". Projections: ${ledger.projections.map((p) => p.name).join(', ')}`,
-            );
-            return 2;
-          }
-          const result = await rebuildProjection(
-            ledger.runtime.dataSource,
-            ledger.runtime.eventStore,
-            projection,
+        const unknown = names.filter((name) => !ledger.projections.some((p) => p.name === name));
+        if (unknown.length > 0) {
+          console.error(
+            `No projection called "${unknown[0]}". Projections: ${ledger.projections.map((p) => p.name).join(', ')}`,
           );
+          return 2;
+        }
+        // One pass over the log for all of them (the log is read and decrypted once).
+        const results = await rebuildProjections(
+          ledger.runtime.dataSource,
+          ledger.runtime.eventStore,
+          ledger.projections.filter((p) => names.includes(p.name)),
+        );
+        for (const result of results) {
           const rate =
             result.seconds > 0 ? Math.round(result.eventsRead / result.seconds) : result.eventsRead;
           console.log(
-            `Rebuilt ${name}: ${result.eventsRead} events read, ${result.eventsApplied} applied, ${result.seconds.toFixed(2)} s (${rate} events/s).`,
+            `Rebuilt ${result.projection}: ${result.eventsRead} events read, ${result.eventsApplied} applied, ${result.seconds.toFixed(2)} s (${rate} events/s).`,
           );
         }
         return 0;
