@@ -19,7 +19,7 @@ import {
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
-import { ECT_STREAM, type EctFoldDeps, scheduleAt } from '../entitlements/ect-fold.js';
+import { ECT_STREAM, type EctFoldDeps, evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
 
 /** The event that made a cause what it is; none for a cause only the passing of time raised (before a sweep). */
 export interface StoredCause extends EarlyHelpCause {
@@ -158,7 +158,7 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
         const data = event.data as Record<string, unknown>;
         if (ECT_STREAM.test(event.streamId)) {
           if (event.streamRevision <= BigInt(row.revision)) continue;
-          row.state = deps.evolve(row.state ?? deps.initialState(), deps.toDomainEvent(event));
+          row.state = evolveShared(deps, row.state ?? deps.initialState(), event);
           row.revision = event.streamRevision.toString();
           folded.add(id);
           restate(row, event);

@@ -4,6 +4,7 @@ import type { EctState } from '#induction/induction/ect.state.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
+import { evolveShared } from '../entitlements/ect-fold.js';
 
 export interface EctRow {
   id: string;
@@ -101,7 +102,7 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
         let revision = previous ? BigInt(previous.revision) : -1n;
         for (const event of streamEvents) {
           if (event.streamRevision <= revision) continue; // already applied (idempotent handler)
-          state = deps.evolve(state, deps.toDomainEvent(event));
+          state = evolveShared(deps, state, event);
           revision = event.streamRevision;
         }
         updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));

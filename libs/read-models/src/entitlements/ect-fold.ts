@@ -37,6 +37,53 @@ export function groupByStream(
   return byId;
 }
 
+/**
+ * One fold of each ECT stream per page, shared by the projections that fold ECT state (the register, the
+ * entitlement view, the plan, the early-help queue): each gets the state `evolve` gives after an event, but
+ * only the first to ask computes it. Entries hang off the page's own event objects (a WeakMap, so they go
+ * with the page) and off the `evolve` function; a hit needs the same state going in (the same object along a
+ * chain, else equal by value, e.g. each projection's copy loaded from its own row), so a projection whose
+ * stored state differs (say, redacted) simply folds its own. States are never mutated, so sharing them is safe.
+ */
+type FoldMemo = WeakMap<RecordedEvent, { input: EctState; output: EctState }[]>;
+const foldMemos = new WeakMap<EctFoldDeps['evolve'], FoldMemo>();
+export function evolveShared(
+  deps: Pick<EctFoldDeps, 'evolve' | 'toDomainEvent'>,
+  state: EctState,
+  event: RecordedEvent,
+): EctState {
+  let memo = foldMemos.get(deps.evolve);
+  if (!memo) foldMemos.set(deps.evolve, (memo = new WeakMap()));
+  const entries = memo.get(event);
+  if (entries) {
+    for (const entry of entries) if (entry.input === state) return entry.output;
+    for (const entry of entries) if (sameValue(entry.input, state)) return entry.output;
+  }
+  const output = deps.evolve(state, deps.toDomainEvent(event));
+  if (!entries) memo.set(event, [{ input: state, output }]);
+  else if (entries.length < 4) entries.push({ input: state, output });
+  return output;
+}
+
+/** Deep equality of JSON-shaped values (what a folded state is), shortcutting shared sub-objects. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
 export interface FoldedRow {
   state: EctState;
   revision: string;
@@ -83,7 +130,7 @@ export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
     for (const event of streamEvents) {
       if (event.streamRevision <= revision) continue;
       const before = state;
-      state = deps.evolve(state, deps.toDomainEvent(event));
+      state = evolveShared(deps, state, event);
       revision = event.streamRevision;
       last = event;
       step(id, row, before, state, event, draft);

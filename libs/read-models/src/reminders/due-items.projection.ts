@@ -5,6 +5,7 @@ import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
 import { dueFacts, type Audience, type DueFactKind } from './due-facts.js';
+import { evolveShared } from '../entitlements/ect-fold.js';
 
 /**
  * The event a nightly sweep appends to an ECT's stream when R18's appeal window closes on a fail with no
@@ -107,9 +108,12 @@ export function dueItemsProjection(deps: DueItemsDeps): Projection {
         for (const event of streamEvents) {
           if (event.streamRevision <= revision) continue;
           if (event.type === FAIL_BECAME_FINAL) failFinalRecorded = true;
-          else state = withoutPeople(deps.evolve(state, deps.toDomainEvent(event)));
+          // The fold shared with the other ECT projections; no applier reads `people` to set another
+          // field, so dropping it once after the fold gives what dropping it after every event gave.
+          else state = evolveShared(deps, state, event);
           revision = event.streamRevision;
         }
+        state = withoutPeople(state);
         ects.push({
           ectId,
           schoolUrn: state.leadSchoolUrn,
