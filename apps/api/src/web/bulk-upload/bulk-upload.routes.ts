@@ -76,7 +76,11 @@ export function bulkUploadRoutes(extra: TutorHubServices, csrfProtect: RequestHa
       ]),
       errorsCsvHref: `/bulk-upload/${upload.id}/errors.csv`,
       confirmAction: `/bulk-upload/${upload.id}/confirm`,
-      errorList: messages.map((text) => ({ text, href: '#confirm' })),
+      // After a refused confirm the upload is rejected: its rows with errors are the thing to look at.
+      errorList: messages.map((text) => ({
+        text,
+        href: upload.errors.length > 0 ? '#row-errors' : '#confirm',
+      })),
     });
   };
 
