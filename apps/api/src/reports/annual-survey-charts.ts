@@ -84,11 +84,17 @@ export function reportCharts(scope: ReportScope): ReportChart[] {
   return charts;
 }
 
+/** Counts are whole numbers: small axes get a tick at each one, larger ones at least a step of one. */
+const countTicks = (chart: ReportChart) => {
+  const max = Math.max(0, ...chart.bars.map((b) => b.value));
+  return max <= 10 ? { values: Array.from({ length: max + 1 }, (_, i) => i) } : { tickMinStep: 1 };
+};
+
 /** GOV.UK blue bars, labels on the left, values at the end of each bar. */
 export async function chartSvg(chart: ReportChart): Promise<string> {
   const spec: vegaLite.TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: 360,
+    width: 420,
     height: { step: 22 },
     description: chart.title,
     data: {
@@ -109,7 +115,9 @@ export async function chartSvg(chart: ReportChart): Promise<string> {
         field: 'value',
         type: 'quantitative',
         title: chart.measure,
-        ...(chart.max === null ? {} : { scale: { domain: [0, chart.max] } }),
+        ...(chart.max === null
+          ? { axis: { format: 'd', ...countTicks(chart) } }
+          : { scale: { domain: [0, chart.max] } }),
       },
     },
     layer: [
