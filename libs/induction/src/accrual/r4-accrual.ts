@@ -9,8 +9,37 @@ import type { EctState, Post } from '../induction/ect.state.js';
 import { type DateRange, overlapDays, subtractRanges } from './intervals.js';
 import { meetsMinimumPeriod } from './r5-minimum-period.js';
 
+/**
+ * `termsServed` depends only on the calendar, the posts, the pauses, the prior terms and the date. States are
+ * immutable and an event that changes neither posts nor pauses keeps the same arrays, so the answers are kept
+ * per (calendar, posts, pauses) by identity: the rules ask it again for every absence at every event
+ * (R8's induction year of each absence), which was quadratic in the absences of a stream.
+ */
+const servedMemo = new WeakMap<
+  TermCalendar,
+  WeakMap<readonly Post[], WeakMap<EctState['pauses'], Map<string, number>>>
+>();
+
 /** R4: FTE terms served up to and including `asOf`, including any earlier spell with this AB. */
 export function termsServed(state: EctState, asOf: IsoDate, calendar: TermCalendar): number {
+  if (!Array.isArray(state.posts) || !Array.isArray(state.pauses))
+    return computeTermsServed(state, asOf, calendar);
+  let byPosts = servedMemo.get(calendar);
+  if (!byPosts) servedMemo.set(calendar, (byPosts = new WeakMap()));
+  let byPauses = byPosts.get(state.posts);
+  if (!byPauses) byPosts.set(state.posts, (byPauses = new WeakMap()));
+  let answers = byPauses.get(state.pauses);
+  if (!answers) byPauses.set(state.pauses, (answers = new Map()));
+  const key = `${state.priorTermsServed}|${asOf}`;
+  let served = answers.get(key);
+  if (served === undefined) {
+    served = computeTermsServed(state, asOf, calendar);
+    answers.set(key, served);
+  }
+  return served;
+}
+
+function computeTermsServed(state: EctState, asOf: IsoDate, calendar: TermCalendar): number {
   const pauses = pausesWithoutAccrual(state, asOf);
   return state.posts.reduce(
     (sum, post) =>
