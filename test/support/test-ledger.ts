@@ -43,6 +43,9 @@ export async function startTestLedger(
     // cluster's oldest running transaction (the gap-free xid8 design), so a long transaction in a neighbouring
     // test's database can hold them back for many seconds on a loaded machine.
     READ_WAIT_TIMEOUT_MS: '60000',
+    // Two pools per ledger (events, read models) plus the runner's connections: 5 each keeps two jest workers,
+    // each sometimes with two ledgers, well inside PostgreSQL's default max_connections of 100.
+    DATABASE_POOL_MAX: '5',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(process.env['REDIS_URL']
       ? { REDIS_URL: process.env['REDIS_URL'], JOBS_PREFIX: `il-test-${randomUUID().slice(0, 8)}` }
