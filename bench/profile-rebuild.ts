@@ -1,0 +1,40 @@
+/**
+ * `node --cpu-prof dist/bench/profile-rebuild.js <database-url>`: the one-pass rebuild of every projection on a
+ * database a bench run kept (`npm run bench -- --quick --skip-http --keep-database`), alone, so that a CPU
+ * profile shows the rebuild without generation or HTTP (issue 9). Prints the seconds and events/s.
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '#platform/config/app-config.js';
+import { createLogger } from '#platform/logging/logger.js';
+import { composeLedger } from '../apps/cli/src/compose.js';
+import { benchRebuild } from './rebuild.bench.js';
+
+const databaseUrl = process.argv[2];
+if (!databaseUrl) throw new Error('usage: profile-rebuild.js <database-url>');
+const dataDir = mkdtempSync(join(tmpdir(), 'ledger-profile-'));
+const config = loadConfig({
+  NODE_ENV: 'development',
+  DATABASE_URL: databaseUrl,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  DATABASE_POOL_MAX: '10',
+  // The bench's own throwaway key (run-bench.ts), so the kept data set decrypts.
+  PII_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
+  API_TOKEN_SECRET: 'bench-api-token-secret-0123456789abcdef',
+  SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+});
+const ledger = await composeLedger(config, createLogger({ level: 'warn' }));
+try {
+  const result = await benchRebuild(ledger, databaseUrl);
+  console.log(
+    `rebuild: ${result.total.eventsRead} events in ${result.total.seconds.toFixed(1)} s ` +
+      `(${Math.round(result.total.eventsPerSecond)} events/s); raw COPY ${Math.round(result.rawCopy.rowsPerSecond)} rows/s; ` +
+      `ratio ${(result.ratio * 100).toFixed(1)}%`,
+  );
+} finally {
+  await ledger.runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
