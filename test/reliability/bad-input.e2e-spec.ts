@@ -235,6 +235,16 @@ describe(`reliability: ${RUNS} generated bad requests against every JSON route`,
     );
   }, 900_000);
 
+  it('answers 400, not 500, for a number written in exponent form (found by the soak run)', async () => {
+    for (const value of [8e-323, 1e-7, 1e21]) {
+      const response = await t.http
+        .post(`/api/v1/ects/${ectId}/timetables`)
+        .set('Authorization', `Bearer ${tokens[0]}`)
+        .send({ from: '2025-09-01', percentOfMainPayRangeTimetable: value });
+      expect([value, response.status]).toEqual([value, 400]);
+    }
+  });
+
   it('refuses a JSON body over 256 kB with 413 and writes nothing', async () => {
     const before = await eventCount();
     const response = await t.http

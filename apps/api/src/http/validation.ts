@@ -15,9 +15,27 @@ export function validationMessages(errors: ValidationError[], parent = ''): stri
   });
 }
 
+/**
+ * class-validator's `IsNumber({ maxDecimalPlaces })` throws a TypeError on a number JavaScript writes in
+ * exponent form (`1e-7`), which was a 500; found by test/reliability/bad-input.e2e-spec.ts. Such a value is
+ * an input problem: answer 400.
+ */
+class LedgerValidationPipe extends ValidationPipe {
+  protected override async validate(...args: Parameters<ValidationPipe['validate']>) {
+    try {
+      return await super.validate(...args);
+    } catch (error) {
+      if (error instanceof TypeError) {
+        throw new BadRequestException(['A number is out of range or not written plainly (like 0.5 or 90)']);
+      }
+      throw error;
+    }
+  }
+}
+
 /** `class-validator` on every input: unknown fields are refused, values are converted to the DTO's types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
