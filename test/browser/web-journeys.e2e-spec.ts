@@ -1,7 +1,7 @@
 /**
  * The web service in a real browser, one journey per role, through the whole app (api + projections + jobs
  * on PostgreSQL or PGlite). Every page visited is checked with axe at WCAG 2.2 AA; the main pages are saved
- * to docs/screenshots. Skipped, saying why, when Debian's Chromium is not installed.
+ * as screenshots (to docs/screenshots with UPDATE_SCREENSHOTS=1). Skipped, saying why, when Debian's Chromium is not installed.
  */
 import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import type { AddressInfo } from 'node:net';

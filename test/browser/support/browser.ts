@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+/**
+ * Where screenshots go: `docs/screenshots` (the README's pictures) when UPDATE_SCREENSHOTS is set, otherwise a
+ * temporary directory, so that an ordinary test run leaves the checkout as it found it.
+ */
+export const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
+  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+  : join(tmpdir(), 'induction-ledger-screenshots');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** `describe` when Debian's Chromium is installed; otherwise a skipped suite whose name says how to run it. */
