@@ -32,6 +32,13 @@ import {
 } from '#read-models/reminders/due-facts.js';
 import { migrateNotificationTables } from '#read-models/notifications/notifications-sent.table.js';
 import { earlyHelpCausesAt } from '#induction/early-help/early-help-causes.js';
+import {
+  academicYearLabel,
+  surveyDecider,
+  type RespondentRole,
+} from '#induction/survey/annual-survey.decider.js';
+import { surveyLinkPath, surveyToken } from '../../../api/src/surveys/survey-links.js';
+import { toSurveyEvent } from '../../../api/src/surveys/survey.handlers.js';
 import type { LedgerDomain } from '../../../api/src/domain/ledger-domain.js';
 import { notificationIntents, recipientKey, type RecipientRole } from './notification-rules.js';
 import { Notifier, notifyEmailSender, type EmailSender } from './notifier.js';
@@ -143,15 +150,17 @@ export async function startLedgerJobs(
     return person?.email ?? null;
   };
 
-  async function headEmail(urn: string | null): Promise<string | null> {
+  /** The address of the school's current contact in a role (head, induction tutor), from its decrypted stream. */
+  async function contactEmail(urn: string | null, role: RespondentRole): Promise<string | null> {
     if (urn === null) return null;
     const events = await runtime.eventStore.readStream(schoolStream(urn));
     const school = events
       .map((e) => domain.toSchoolEvent(e))
       .reduce(domain.school.evolve, domain.school.initialState());
-    const head = school.contacts.filter((c) => c.role === 'head').at(-1);
-    return head ? emailOf(school, head.personId) : null;
+    const contact = school.contacts.filter((c) => c.role === role).at(-1);
+    return contact ? emailOf(school, contact.personId) : null;
   }
+  const headEmail = (urn: string | null) => contactEmail(urn, 'head');
 
   /** An address (string), none on record (null), or an in-app recipient (undefined). */
   async function addressOf(role: RecipientRole, state: EctState): Promise<string | null | undefined> {
@@ -167,6 +176,8 @@ export async function startLedgerJobs(
       case 'panel':
       case 'hub':
         return undefined;
+      case 'respondent':
+        return null; // survey respondents are resolved from the survey stream (surveyNotifyJob)
     }
   }
 
@@ -441,10 +452,45 @@ export async function startLedgerJobs(
     return outcome;
   }
 
+  /**
+   * A survey invitation or reminder (issue 8): to the invited head or induction tutor, with their personal
+   * link, unless they have answered by the time the job runs. One row per (event, recipient) as for the rest.
+   */
+  async function surveyNotifyJob(job: RunningJob, streamId: string, eventId: string): Promise<Json> {
+    const events = await runtime.eventStore.readStream(streamId);
+    const event = events.find((e) => e.eventId === eventId);
+    if (!event) return { skipped: 'event not in this ledger' };
+    const state = events.map(toSurveyEvent).reduce(surveyDecider.evolve, surveyDecider.initialState());
+    const data = event.data as { invitationId?: unknown };
+    const invitation =
+      typeof data.invitationId === 'string' ? state.invitations[data.invitationId] : undefined;
+    if (!invitation || !state.definition) return { skipped: 'no such invitation' };
+    if (state.responses[invitation.invitationId] !== undefined) return { skipped: 'already responded' };
+    const token = surveyToken(runtime.config.apiTokenSecret, invitation.invitationId);
+    const result = await notifier.deliver({
+      eventId,
+      recipient: str(job.data, 'recipient'),
+      template: str(job.data, 'template'),
+      email: await contactEmail(invitation.schoolUrn, invitation.role),
+      ectId: null,
+      details: {
+        eventType: event.type,
+        year: academicYearLabel(state.definition.year),
+        invitationId: invitation.invitationId,
+        schoolUrn: invitation.schoolUrn,
+        role: invitation.role,
+        closesOn: state.definition.closesOn,
+      },
+      secretDetails: { link: `${runtime.config.publicUrl}${surveyLinkPath(token)}` },
+    });
+    return { result };
+  }
+
   async function notifyJob(job: RunningJob): Promise<Json> {
     const eventId = str(job.data, 'eventId');
     const streamId = str(job.data, 'streamId');
     const role = str(job.data, 'role') as RecipientRole;
+    if (/^survey-\d+$/.test(streamId)) return surveyNotifyJob(job, streamId, eventId);
     const match = /^ect-(.+)$/.exec(streamId);
     if (!match) return { skipped: 'not an ECT stream' };
     const { found, state } = await ectAt(match[1]!, eventId);

@@ -3,7 +3,7 @@
  * role; the `notify` job resolves each role's address from the decrypted stream when it runs, so an address
  * never sits in a job, a log line or a table.
  */
-export type RecipientRole = 'tutor' | 'ect' | 'head' | 'employer' | 'panel' | 'hub';
+export type RecipientRole = 'tutor' | 'ect' | 'head' | 'employer' | 'panel' | 'hub' | 'respondent';
 
 export interface NotificationIntent {
   recipient: RecipientRole;
@@ -33,6 +33,11 @@ export function notificationIntents(event: {
       }
       return intents;
     }
+    // Issue 8: the invited head or induction tutor, with their personal link (each event is one invitation).
+    case 'SurveyRespondentInvited':
+      return [{ recipient: 'respondent', template: 'survey-invitation' }];
+    case 'SurveyReminderSent':
+      return [{ recipient: 'respondent', template: 'survey-reminder' }];
     default:
       return [];
   }
@@ -73,6 +78,16 @@ export function messageFor(
       return {
         subject: 'Your right to appeal',
         body: `You may appeal to the Teaching Regulation Agency by ${details['appealBy'] ?? 'the date in your decision letter'} (R18).`,
+      };
+    case 'survey-invitation':
+      return {
+        subject: `Annual survey ${details['year'] ?? ''}: your views on the appropriate body`,
+        body: `Please tell the appropriate body how its service has worked for your school by ${details['closesOn'] ?? 'the closing date'}. Your personal survey link: ${details['link'] ?? ''}`,
+      };
+    case 'survey-reminder':
+      return {
+        subject: `Reminder: annual survey ${details['year'] ?? ''}`,
+        body: `The appropriate body's annual survey closes on ${details['closesOn'] ?? 'its closing date'} and we have not yet had your answers. Your personal survey link: ${details['link'] ?? ''}`,
       };
     default:
       if (template.startsWith('reminder-')) {

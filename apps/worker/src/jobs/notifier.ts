@@ -61,6 +61,8 @@ export interface OutgoingMessage {
   email: string | null | undefined;
   ectId: string | null;
   details: Record<string, string>;
+  /** Only in the message itself, never recorded or logged (a personal survey link is a credential). */
+  secretDetails?: Record<string, string>;
 }
 
 export type DeliveryResult = 'sent' | 'already-sent' | 'no-address' | 'in-app';
@@ -105,6 +107,7 @@ export class Notifier {
     } else {
       const { subject, body } = messageFor(message.template, {
         ...message.details,
+        ...message.secretDetails,
         ...(message.ectId ? { ectId: message.ectId } : {}),
       });
       const sent = await this.email.sender.send(
