@@ -39,6 +39,7 @@ import { AB_OVERSIGHT_CONTROLLERS, AB_OVERSIGHT_PROVIDERS } from './audit/ab-ove
 import { JOBS_CONTROLLERS, JOBS_PROVIDERS } from './jobs/jobs.providers.js';
 import { SURVEY_CONTROLLERS, SURVEY_PROVIDERS } from './surveys/surveys.providers.js';
 import { AddSchoolHandler } from './schools/add-school/add-school.handler.js';
+import { NameSchoolContactHandler } from './schools/name-school-contact/name-school-contact.handler.js';
 import { SchoolsHttpController } from './schools/schools.http-controller.js';
 import { WebResources } from './web/web-app.js';
 import { PANEL_CONTROLLERS, PANEL_PROVIDERS } from './panel/panel.providers.js';
@@ -104,6 +105,7 @@ export class ApiModule {
         PersonIdentity,
         EctQueries,
         AddSchoolHandler,
+        NameSchoolContactHandler,
         RegisterEctHandler,
         ...JOBS_PROVIDERS,
         ...AB_OVERSIGHT_PROVIDERS,

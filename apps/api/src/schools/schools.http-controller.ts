@@ -1,4 +1,15 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -10,6 +21,8 @@ import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { PageQueryDto, pageBounds, setPageLinks } from '../http/pagination.js';
 import { AddSchoolCommand } from './add-school/add-school.handler.js';
 import { AddSchoolRequestDto } from './add-school/add-school.request.dto.js';
+import { NameSchoolContactCommand } from './name-school-contact/name-school-contact.handler.js';
+import { NameSchoolContactRequestDto } from './name-school-contact/name-school-contact.request.dto.js';
 
 @ApiTags('Schools')
 @ApiBearerAuth()
@@ -26,6 +39,22 @@ export class SchoolsHttpController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   add(@Body() body: AddSchoolRequestDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new AddSchoolCommand(body, context));
+  }
+
+  @Post(':urn/contacts')
+  @Roles('hub_staff', 'induction_tutor')
+  @ApiOperation({ summary: 'Name the school’s head, an induction tutor or a mentor' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false })
+  nameContact(
+    @CurrentPrincipal() principal: Principal,
+    @Param('urn') urn: string,
+    @Body() body: NameSchoolContactRequestDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    if (!/^\d{6}$/.test(urn)) throw new NotFoundException([`No school with URN ${urn}`]);
+    if (!canSeeSchool(principal, urn)) throw new ForbiddenException([`You cannot act for school ${urn}`]);
+    return this.commands.execute(new NameSchoolContactCommand(urn, body, context));
   }
 
   @Get()

@@ -19,8 +19,9 @@ export const SCHOOL_PHASES = [
   'sixteen-plus',
 ] as const;
 export type SchoolPhase = (typeof SCHOOL_PHASES)[number];
-export type SchoolContactRole = 'head' | 'induction-tutor' | 'mentor';
-const CONTACT_ROLES: readonly SchoolContactRole[] = ['head', 'induction-tutor', 'mentor'];
+export const SCHOOL_CONTACT_ROLES = ['head', 'induction-tutor', 'mentor'] as const;
+export type SchoolContactRole = (typeof SCHOOL_CONTACT_ROLES)[number];
+const CONTACT_ROLES: readonly SchoolContactRole[] = SCHOOL_CONTACT_ROLES;
 
 export type AddSchool = {
   readonly type: 'AddSchool';
