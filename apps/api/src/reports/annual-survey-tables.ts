@@ -7,7 +7,7 @@ import type {
   ReportScope,
   ServiceFigures,
 } from '#read-models/survey/annual-survey-report.js';
-import { ECT_STATUS_NAMES } from '#read-models/survey/annual-survey-report.js';
+import { INDUCTION_STATUSES } from '#induction/induction/induction-summary.js';
 
 export const REPORT_TABLES = ['response-rates', 'questions', 'service', 'themes', 'actions'] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
@@ -19,7 +19,7 @@ const pct = (part: number, whole: number) =>
 /** The service figures as label and value, for the page and the PDF. */
 export function serviceRows(scope: ReportScope): { figure: string; value: string }[] {
   const s: ServiceFigures = scope.service;
-  const statuses = ECT_STATUS_NAMES.filter((n) => (s.ectsByStatus[n] ?? 0) > 0)
+  const statuses = INDUCTION_STATUSES.filter((n) => (s.ectsByStatus[n] ?? 0) > 0)
     .map((n) => `${n} ${s.ectsByStatus[n]}`)
     .join(', ');
   return [
@@ -135,7 +135,7 @@ export function reportTable(report: AnnualSurveyReport, table: ReportTable): Csv
       return {
         columns: columns([
           'scope',
-          ...ECT_STATUS_NAMES.map((s) => `ects ${s}`),
+          ...INDUCTION_STATUSES.map((s) => `ects ${s}`),
           'passed',
           'failed',
           'extended',
@@ -161,7 +161,7 @@ export function reportTable(report: AnnualSurveyReport, table: ReportTable): Csv
         ]),
         rows: all.map(({ scope, data: { service: s } }) => ({
           scope,
-          ...Object.fromEntries(ECT_STATUS_NAMES.map((n) => [`ects ${n}`, s.ectsByStatus[n] ?? 0])),
+          ...Object.fromEntries(INDUCTION_STATUSES.map((n) => [`ects ${n}`, s.ectsByStatus[n] ?? 0])),
           ...s.outcomes,
           reviewsDue: s.reviews.due,
           reviewsSubmitted: s.reviews.submitted,

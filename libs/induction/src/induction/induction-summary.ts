@@ -18,15 +18,18 @@ import { progressReviewsDue } from '../progress-reviews/r11-progress-reviews.js'
 import type { EctPersonalData, Outcome, Programme } from './ect.events.js';
 import { type EctState, openPosts } from './ect.state.js';
 
-export type InductionStatus =
-  | 'registered'
-  | 'in-progress'
-  | 'paused'
-  | 'awaiting-decision'
-  | 'extended'
-  | 'passed'
-  | 'failed'
-  | 'released';
+/** The statuses of api.md's `GET /ects/:id`, in the order lists and reports show them. */
+export const INDUCTION_STATUSES = [
+  'registered',
+  'in-progress',
+  'paused',
+  'awaiting-decision',
+  'extended',
+  'passed',
+  'failed',
+  'released',
+] as const;
+export type InductionStatus = (typeof INDUCTION_STATUSES)[number];
 
 export type DueKind = 'progress-review' | 'formal-assessment' | 'decision' | 'notification';
 export interface DueItem {

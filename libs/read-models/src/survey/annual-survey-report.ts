@@ -5,6 +5,7 @@
  * them. Figures from read models another slice owns (early help, moderation, training attendance) are read
  * when their tables exist and shown as not available (null) otherwise: never invented.
  */
+import { INDUCTION_STATUSES } from '#induction/induction/induction-summary.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   academicYearLabel,
@@ -21,17 +22,6 @@ import {
   type ThemeCount,
 } from '#induction/survey/survey-report-rules.js';
 import { EntitlementEntity, entitlementsOn } from '../entitlements/entitlement-view.projection.js';
-
-export const ECT_STATUS_NAMES = [
-  'registered',
-  'in-progress',
-  'paused',
-  'awaiting-decision',
-  'extended',
-  'passed',
-  'failed',
-  'released',
-] as const;
 
 export interface QuestionResult extends QuestionSummary {
   id: string;
@@ -111,7 +101,7 @@ function tally<T>(map: Map<string, T>, urn: string | null, make: () => T, add: (
 }
 
 const emptyService = (): ServiceFigures => ({
-  ectsByStatus: Object.fromEntries(ECT_STATUS_NAMES.map((s) => [s, 0])),
+  ectsByStatus: Object.fromEntries(INDUCTION_STATUSES.map((s) => [s, 0])),
   outcomes: { passed: 0, failed: 0, extended: 0 },
   reviews: { due: 0, submitted: 0 },
   assessments: { recorded: 0, onTime: 0 },
