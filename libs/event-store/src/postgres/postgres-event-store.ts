@@ -69,6 +69,8 @@ const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id:
  * Queries alias the table `e` and order by `e.` columns: the bare names are the `::text` output aliases,
  * which would sort as text.
  */
+/** Class id of the per-stream advisory lock that orders concurrent `any` appends (see appendStatement). */
+const STREAM_APPEND_LOCK_CLASS = 7301;
 const VISIBLE = `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
 export class PostgresEventStore implements EventStore {
@@ -400,7 +402,12 @@ async function appendStatement(
   }
   let stream: string;
   if (expected === 'any') {
-    stream = `INSERT INTO ${s}.streams AS st (stream_id, revision) SELECT $1, $2::bigint - 1 WHERE ${notStored}
+    // Concurrent 'any' appends that create a stream race in ON CONFLICT's speculative insert: the loser can take
+    // its transaction id before the winner does, then wait and write revision 1 with the smaller id, so readers
+    // (ordered by transaction id) would see revision 1 before 0. A per-stream advisory lock taken first (it needs
+    // no transaction id) makes them take their ids in revision order. Two-key form: apart from one-key locks.
+    stream = `INSERT INTO ${s}.streams AS st (stream_id, revision) SELECT $1, $2::bigint - 1
+      WHERE (SELECT pg_advisory_xact_lock(${STREAM_APPEND_LOCK_CLASS}, hashtext($1))) IS NOT NULL AND ${notStored}
       ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + $2::bigint RETURNING st.revision`;
   } else if (expected === 'no_stream') {
     stream = `INSERT INTO ${s}.streams (stream_id, revision) SELECT $1, $2::bigint - 1 WHERE ${notStored}
