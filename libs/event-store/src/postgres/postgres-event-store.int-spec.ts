@@ -5,9 +5,12 @@ import { postgresContractSubject } from './postgres-contract-subject.js';
 const databaseUrl = process.env.DATABASE_URL;
 const d = databaseUrl ? describe : describe.skip;
 
-d('PostgreSQL (skipped: set DATABASE_URL to run the PostgreSQL contract suite)', () => {
-  describeEventStoreContract(
-    'PostgreSQL adapter',
-    postgresContractSubject(() => databaseUrl!, { poolMax: 20, concurrentTransactions: true }),
-  );
-});
+d(
+  databaseUrl ? 'PostgreSQL' : 'PostgreSQL (skipped: set DATABASE_URL to run the PostgreSQL contract suite)',
+  () => {
+    describeEventStoreContract(
+      'PostgreSQL adapter',
+      postgresContractSubject(() => databaseUrl!, { poolMax: 20, concurrentTransactions: true }),
+    );
+  },
+);
