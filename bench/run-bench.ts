@@ -25,8 +25,11 @@ import { benchHttp, type HttpResults } from './http.bench.js';
 import { benchRebuild, type RebuildResults } from './rebuild.bench.js';
 import {
   createBenchDatabase,
+  databaseComment,
   DEFAULT_SERVER_URL,
   ensurePostgres,
+  openBenchDatabase,
+  pgLiteral,
   serverVersion,
 } from './support/database.js';
 import { renderMarkdown } from './support/report.js';
@@ -45,15 +48,48 @@ export interface BenchResults {
     /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
     loadAverage: { start: number; end: number };
   };
-  appends: AppendResults;
-  generation: Omit<WriteResult, 'byType' | 'rejected'> & {
+  /** The database the run used; a kept one can be reused with `--reuse-database <name>`. */
+  database: { name: string; kept: boolean; reused: boolean };
+  /** The phases run (`--only`); a phase not run is absent below. */
+  phases: Phase[];
+  appends?: AppendResults;
+  /** This run's generation, or (reused database) the one that wrote the data set, from the database's comment. */
+  generation?: Omit<WriteResult, 'byType' | 'rejected'> & {
     byType: Record<string, number>;
     rejected: Record<string, number>;
   };
-  rebuild: RebuildResults;
+  rebuild?: RebuildResults;
   http: HttpResults | { skipped: string };
   benchProcessPeakRssMb: number;
   seconds: number;
+}
+
+export const PHASES = ['appends', 'generate', 'rebuild', 'http'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** What a generating run records in its database's COMMENT, so a later `--reuse-database` knows the data set. */
+interface DataSetComment {
+  scale: string;
+  ects: number;
+  schools: number;
+  seed: number;
+  generation: NonNullable<BenchResults['generation']>;
+}
+
+function parsePhases(only: string | undefined, skipHttp: boolean): Phase[] {
+  const phases =
+    only === undefined
+      ? [...PHASES]
+      : only.split(',').map((p) => {
+          const phase = p.trim() === 'report' ? 'http' : p.trim();
+          if (!(PHASES as readonly string[]).includes(phase)) {
+            throw new Error(
+              `--only: unknown phase "${p}" (phases: ${PHASES.join(', ')}; report is part of http)`,
+            );
+          }
+          return phase as Phase;
+        });
+  return PHASES.filter((p) => phases.includes(p) && !(p === 'http' && skipHttp));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -65,23 +101,48 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       'skip-http': { type: 'boolean', default: false },
       'keep-database': { type: 'boolean', default: false },
+      'database-name': { type: 'string' },
+      'reuse-database': { type: 'string' },
+      only: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
-  // Quick mode: a third of a hub (1,000 ECTs at 50 schools, ≈37,000 events) unless --scale is given, so that
-  // it stays under 3 minutes on 2 cores; rates and ratios are per event, so they compare with the full run.
-  const profile =
-    values.scale !== undefined
-      ? scaleProfile(values.scale)
-      : quick
-        ? scaleProfile('hub', { ects: 1_000, schools: 50 })
-        : scaleProfile('national');
-  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+  const reuse = values['reuse-database'];
+  let phases = parsePhases(values.only, values['skip-http'] ?? false);
+  if (reuse !== undefined) phases = phases.filter((p) => p !== 'generate');
+  // A generate-only run exists to keep its data set.
+  const keep =
+    reuse !== undefined || values['keep-database'] || (phases.length === 1 && phases[0] === 'generate');
   const started = process.hrtime.bigint();
   const startedAt = new Date().toISOString();
   const serverUrl = process.env['BENCH_DATABASE_URL'] ?? DEFAULT_SERVER_URL;
   await ensurePostgres(serverUrl);
-  const database = await createBenchDatabase(serverUrl, `bench_${startedAt.replace(/\D/g, '').slice(0, 14)}`);
+  const database =
+    reuse !== undefined
+      ? openBenchDatabase(serverUrl, reuse)
+      : await createBenchDatabase(
+          serverUrl,
+          values['database-name'] ?? `bench_${startedAt.replace(/\D/g, '').slice(0, 14)}`,
+        );
+  const reused: DataSetComment | undefined =
+    reuse !== undefined
+      ? (JSON.parse((await databaseComment(database.url)) ?? 'null') ?? undefined)
+      : undefined;
+  if (reuse !== undefined && !reused) {
+    throw new Error(
+      `database ${reuse} has no data-set comment: was it written by \`npm run bench -- --only generate\`?`,
+    );
+  }
+  // Quick mode: a third of a hub (1,000 ECTs at 50 schools, ≈37,000 events) unless --scale is given, so that
+  // it stays under 3 minutes on 2 cores; rates and ratios are per event, so they compare with the full run.
+  const profile = reused
+    ? scaleProfile(reused.scale, { ects: reused.ects, schools: reused.schools })
+    : values.scale !== undefined
+      ? scaleProfile(values.scale)
+      : quick
+        ? scaleProfile('hub', { ects: 1_000, schools: 50 })
+        : scaleProfile('national');
+  const seed = reused ? reused.seed : values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
   const env = {
     NODE_ENV: 'development',
@@ -104,41 +165,63 @@ async function main(argv: string[]): Promise<number> {
       postgres: await serverVersion(database.url),
       loadAverage: { start: loadavg()[0]!, end: NaN },
     };
-    log(`mode ${quick ? 'quick' : 'full'}, scale ${profile.name}, database ${database.name}`);
-
-    log('appends: ours vs Emmett vs raw INSERT at concurrency 1, 16, 64');
-    const appends = await benchAppends(
-      database.url,
-      (c) => (quick ? { 1: 200, 16: 1_000, 64: 2_000 } : { 1: 2_000, 16: 10_000, 64: 20_000 })[c] ?? 1_000,
+    log(
+      `mode ${quick ? 'quick' : 'full'}, scale ${profile.name}, database ${database.name}` +
+        `${reuse !== undefined ? ' (reused)' : ''}${keep ? ' (kept)' : ''}, phases ${phases.join(',')}`,
     );
 
-    for (const q of appends.ratios) {
-      log(
-        `  concurrency ${q.concurrency}: ours ÷ Emmett ${q.ledgerOverEmmett.toFixed(2)}, proposed ÷ Emmett ${q.proposedOverEmmett.toFixed(2)}`,
+    let appends: AppendResults | undefined;
+    if (phases.includes('appends')) {
+      log('appends: ours vs Emmett vs raw INSERT at concurrency 1, 16, 64');
+      appends = await benchAppends(
+        database.url,
+        (c) => (quick ? { 1: 200, 16: 1_000, 64: 2_000 } : { 1: 2_000, 16: 10_000, 64: 20_000 })[c] ?? 1_000,
       );
+      for (const q of appends.ratios) {
+        log(
+          `  concurrency ${q.concurrency}: ours ÷ Emmett ${q.ledgerOverEmmett.toFixed(2)}, proposed ÷ Emmett ${q.proposedOverEmmett.toFixed(2)}`,
+        );
+      }
     }
     const config = loadConfig(env);
     const logger = createLogger({ level: 'warn' });
     const ledger = await composeLedger(config, logger);
-    let generation: WriteResult;
-    let rebuild: RebuildResults;
+    let generation: BenchResults['generation'] = reused?.generation;
+    let rebuild: RebuildResults | undefined;
     let ectIds: string[];
     try {
-      log(`generating ${profile.ects} ECTs at ${profile.schools} schools (seed ${seed})`);
-      generation = await writeScaleData(ledger, {
-        profile,
-        seed,
-        onProgress: (stats, seconds) =>
-          stats.ects % 20_000 < 100 &&
-          log(`  ${stats.ects} ECTs, ${stats.events} events, ${Math.round(stats.events / seconds)} events/s`),
-      });
-      log(`generated ${generation.events} events in ${generation.seconds.toFixed(1)} s`);
-      await ledger.runtime.pool.query('VACUUM ANALYZE event_store.events');
-      log('rebuilding every projection');
-      rebuild = await benchRebuild(ledger, database.url);
-      log(
-        `rebuild ${Math.round(rebuild.total.eventsPerSecond)} events/s; raw COPY ${Math.round(rebuild.rawCopy.rowsPerSecond)} rows/s`,
-      );
+      if (phases.includes('generate')) {
+        log(`generating ${profile.ects} ECTs at ${profile.schools} schools (seed ${seed})`);
+        generation = await writeScaleData(ledger, {
+          profile,
+          seed,
+          onProgress: (stats, seconds) =>
+            stats.ects % 20_000 < 100 &&
+            log(
+              `  ${stats.ects} ECTs, ${stats.events} events, ${Math.round(stats.events / seconds)} events/s`,
+            ),
+        });
+        log(`generated ${generation.events} events in ${generation.seconds.toFixed(1)} s`);
+        await ledger.runtime.pool.query('VACUUM ANALYZE event_store.events');
+        const comment: DataSetComment = {
+          scale: profile.name,
+          ects: profile.ects,
+          schools: profile.schools,
+          seed,
+          generation,
+        };
+        await ledger.runtime.pool.query(
+          `COMMENT ON DATABASE "${database.name}" IS ${pgLiteral(JSON.stringify(comment))}`,
+        );
+      }
+      if (phases.includes('rebuild')) {
+        log('rebuilding every projection');
+        rebuild = await benchRebuild(ledger, database.url);
+        log(
+          `rebuild ${rebuild.total.eventsRead} events in ${rebuild.total.seconds.toFixed(1)} s, ` +
+            `${Math.round(rebuild.total.eventsPerSecond)} events/s; raw COPY ${Math.round(rebuild.rawCopy.rowsPerSecond)} rows/s`,
+        );
+      }
       const secret = await ectIdSecret(ledger.runtime.keyVault);
       ectIds = Array.from({ length: profile.ects }, (_, i) => keyedPersonId(secret, 'ect', trnFor(i)));
     } finally {
@@ -146,8 +229,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const benchProcessPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
-    let http: BenchResults['http'] = { skipped: 'not run (--skip-http)' };
-    if (!values['skip-http']) {
+    let http: BenchResults['http'] = {
+      skipped: values['skip-http'] ? 'not run (--skip-http)' : 'not run (--only)',
+    };
+    if (phases.includes('http')) {
       log('HTTP load: api and worker processes');
       http = await benchHttp({
         env,
@@ -167,9 +252,11 @@ async function main(argv: string[]): Promise<number> {
       scale: profile.name,
       seed,
       machine,
-      appends,
-      generation,
-      rebuild,
+      database: { name: database.name, kept: keep, reused: reuse !== undefined },
+      phases,
+      ...(appends ? { appends } : {}),
+      ...(generation ? { generation } : {}),
+      ...(rebuild ? { rebuild } : {}),
       http,
       benchProcessPeakRssMb,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
@@ -187,7 +274,9 @@ async function main(argv: string[]): Promise<number> {
     const readme = readFileSync(readmePath, 'utf8');
     const begin = '<!-- bench:results:begin -->';
     const end = '<!-- bench:results:end -->';
-    if (readme.includes(begin) && readme.includes(end)) {
+    // A generate-only run has no figures worth replacing the last run's tables with.
+    const measured = phases.some((p) => p !== 'generate');
+    if (measured && readme.includes(begin) && readme.includes(end)) {
       writeFileSync(
         readmePath,
         `${readme.slice(0, readme.indexOf(begin) + begin.length)}\n${markdown}\n${readme.slice(readme.indexOf(end))}`,
@@ -204,7 +293,7 @@ async function main(argv: string[]): Promise<number> {
     log(`results: ${file}`);
     return 0;
   } finally {
-    if (!values['keep-database']) await database.drop().catch((error: unknown) => console.error(error));
+    if (!keep) await database.drop().catch((error: unknown) => console.error(error));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

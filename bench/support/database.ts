@@ -53,6 +53,31 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
   };
 }
 
+/** A database an earlier run kept (`--keep-database`), used as it is and never dropped. */
+export function openBenchDatabase(serverUrl: string, name: string): BenchDatabase {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => Promise.resolve() };
+}
+
+/** A SQL string literal (for COMMENT, which takes no parameters). */
+export const pgLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** The database's COMMENT (where a generating run records its data set), or null. */
+export async function databaseComment(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ c: string | null }>(
+      'SELECT shobj_description(oid, $1) AS c FROM pg_database WHERE datname = current_database()',
+      ['pg_database'],
+    );
+    return rows[0]?.c ?? null;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function serverVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
