@@ -115,7 +115,8 @@ describe(`reliability: ${RUNS} generated bad requests against every JSON route`,
     );
 
   beforeAll(async () => {
-    t = await startTestLedger({ now: '2025-10-01T09:00:00Z' });
+    // The API rate limit stays on, high enough for every client here (one token, thousands of requests a minute).
+    t = await startTestLedger({ now: '2025-10-01T09:00:00Z', env: { API_RATE_LIMIT: '1000000' } });
     const hub = await t.token('hub_staff');
     tokens.push(hub, await t.token('induction_tutor', [SCHOOL_A.urn]), await t.token('panel_member'));
     for (const school of [SCHOOL_A, SCHOOL_B]) {

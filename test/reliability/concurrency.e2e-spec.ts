@@ -36,7 +36,8 @@ describe(`reliability: ${CLIENTS} concurrent clients on ${ECTS} ECTs`, () => {
   const ects: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestLedger({ now: '2025-10-01T09:00:00Z' });
+    // The API rate limit stays on, high enough for every client here (one token, thousands of requests a minute).
+    t = await startTestLedger({ now: '2025-10-01T09:00:00Z', env: { API_RATE_LIMIT: '1000000' } });
     await new Promise<void>((resolve) => t.app.getHttpServer().listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/v1`;
     hub = await t.token('hub_staff');

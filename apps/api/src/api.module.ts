@@ -12,6 +12,9 @@ import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
 import { ApiTokenService, API_TOKEN_SECRET } from './auth/api-token.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { ApiTokensHttpController } from './auth/api-tokens.http-controller.js';
+import { ApiTokenRevocations } from './auth/token-revocations.js';
+import { ApiRateLimit } from './http/api-rate-limit.js';
 import { BulkUploadService } from './bulk-upload/bulk-upload.service.js';
 import { BulkUploadsHttpController } from './bulk-upload/bulk-uploads.http-controller.js';
 import { DevTokensHttpController } from './dev/dev-tokens.http-controller.js';
@@ -77,6 +80,7 @@ export class ApiModule {
       { provide: READ_WAIT_TIMEOUT_MS, useValue: runtime.config.readWaitTimeoutMs },
       { provide: QUERY_PROJECTIONS, useValue: options.projectionNames },
       { provide: IdempotencyStore, useFactory: () => new IdempotencyStore(runtime.dataSource) },
+      { provide: ApiTokenRevocations, useFactory: () => new ApiTokenRevocations(runtime.dataSource) },
       {
         provide: ReadModelFreshness,
         useFactory: () => new ReadModelFreshness(runtime.dataSource, runtime.eventStore),
@@ -88,6 +92,7 @@ export class ApiModule {
       controllers: [
         HealthHttpController,
         DevTokensHttpController,
+        ApiTokensHttpController,
         SchoolsHttpController,
         EctsHttpController,
         EctLifecycleHttpController,
@@ -102,6 +107,7 @@ export class ApiModule {
       providers: [
         ...infrastructure,
         ApiTokenService,
+        ApiRateLimit,
         PersonIdentity,
         EctQueries,
         AddSchoolHandler,

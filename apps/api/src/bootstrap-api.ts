@@ -5,6 +5,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createHttpLogger, PinoNestLogger } from '#platform/logging/logger.js';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
+import { applyGuardSecurity, guardedRoutes } from './auth/route-table.js';
+import { ApiRateLimit } from './http/api-rate-limit.js';
 import { createValidationPipe } from './http/validation.js';
 import { mountWebApp } from './web/web-app.js';
 
@@ -24,6 +26,8 @@ export async function createApiApplication(
   app.set('trust proxy', 'loopback');
   app.use(createHttpLogger(options.logger, { quietPaths: ['/health'] }));
   app.use(helmet());
+  // Before the body is parsed: an over-limit client costs no more than a counter (http/api-rate-limit.ts).
+  app.use(`/${API_PREFIX}`, app.get(ApiRateLimit).middleware);
   app.useBodyParser('json', { limit: JSON_LIMIT });
   app.useBodyParser('urlencoded', { limit: JSON_LIMIT, extended: false });
   // GOV.UK pages on every path outside /api, /health and /metrics (apps/api/src/web).
@@ -44,6 +48,7 @@ export async function createApiApplication(
       .addBearerAuth()
       .build(),
   );
+  applyGuardSecurity(document, guardedRoutes(app, API_PREFIX));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;
 }

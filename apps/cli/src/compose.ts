@@ -7,6 +7,7 @@ import { createLedgerDomain, type LedgerDomain } from '../../api/src/domain/ledg
 import { keyedPersonId, type PersonIdDeriver } from '../../api/src/domain/person-identity.js';
 import { IdempotencyKeyEntity } from '../../api/src/http/idempotency.store.js';
 import { BulkUploadEntity } from '../../api/src/bulk-upload/bulk-upload.entity.js';
+import { ApiTokenRevocationEntity } from '../../api/src/auth/token-revocations.js';
 import { ledgerProjections } from '../../worker/src/projections.js';
 
 export interface Ledger {
@@ -22,7 +23,7 @@ export async function composeLedger(config: AppConfig, _logger?: Logger): Promis
   const projections = ledgerProjections(domain);
   const runtime = await openLedgerRuntime(config, {
     projections,
-    entities: [IdempotencyKeyEntity, BulkUploadEntity],
+    entities: [IdempotencyKeyEntity, BulkUploadEntity, ApiTokenRevocationEntity],
     ...(_logger ? { onJobQueueError: throttledJobQueueWarning(_logger) } : {}),
   });
   let secret: Promise<Buffer> | undefined;

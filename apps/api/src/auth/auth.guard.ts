@@ -32,7 +32,8 @@ export class AuthGuard implements CanActivate {
       if (!match)
         throw new UnauthorizedException('Sign in, or send an API token as "Authorization: Bearer <token>"');
       const principal = await this.tokens.verify(match[1]!);
-      if (!principal) throw new UnauthorizedException('The API token is invalid or has expired');
+      if (!principal)
+        throw new UnauthorizedException('The API token is invalid, has expired or has been revoked');
       request.principal = principal;
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);

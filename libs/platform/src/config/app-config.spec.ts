@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       notifyApiKey: null,
       projectionPollMs: 100,
       readWaitTimeoutMs: 5000,
+      apiRateLimit: 1000,
+      apiRateLimitWindowSeconds: 60,
     });
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
     expect(config.piiMasterKey).toHaveLength(32);
@@ -78,6 +80,8 @@ describe('loadConfig', () => {
       NOTIFY_API_KEY: 'notify-key',
       PROJECTION_POLL_MS: '250',
       READ_WAIT_TIMEOUT_MS: '0',
+      API_RATE_LIMIT: '0',
+      API_RATE_LIMIT_WINDOW_SECONDS: '900',
     });
     expect(config).toMatchObject({
       isProduction: true,
@@ -92,6 +96,8 @@ describe('loadConfig', () => {
       notifyApiKey: 'notify-key',
       projectionPollMs: 250,
       readWaitTimeoutMs: 0,
+      apiRateLimit: 0,
+      apiRateLimitWindowSeconds: 900,
       generatedSecrets: [],
       apiTokenSecret: 'a'.repeat(32),
     });
@@ -166,6 +172,11 @@ describe('loadConfig', () => {
     [
       { READ_WAIT_TIMEOUT_MS: '-1' },
       'READ_WAIT_TIMEOUT_MS must be an integer between 0 and 120000 (got "-1")',
+    ],
+    [{ API_RATE_LIMIT: 'lots' }, 'API_RATE_LIMIT must be an integer between 0 and 100000000 (got "lots")'],
+    [
+      { API_RATE_LIMIT_WINDOW_SECONDS: '0' },
+      'API_RATE_LIMIT_WINDOW_SECONDS must be an integer between 1 and 86400 (got "0")',
     ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     const error = errorOf(env as Record<string, string>);

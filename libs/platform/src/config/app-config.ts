@@ -55,6 +55,9 @@ export interface AppConfig {
   readonly piiMasterKey: Buffer;
   readonly projectionPollMs: number;
   readonly readWaitTimeoutMs: number;
+  /** Requests one API token (or, without a valid token, one client address) may make to /api/v1 per window; 0: no limit. */
+  readonly apiRateLimit: number;
+  readonly apiRateLimitWindowSeconds: number;
   /** OpenID Connect sign-in (DfE Sign-in): null unless OIDC_ISSUER_URL and OIDC_CLIENT_ID are both set. */
   readonly oidc: OidcConfig | null;
   /** Secrets that were not set and were generated (development) or fixed (test): worth a warning at start. */
@@ -155,6 +158,17 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'READ_WAIT_TIMEOUT_MS',
     default: '5000',
     description: 'Longest a read waits for projections to reach the position a command wrote.',
+  },
+  {
+    name: 'API_RATE_LIMIT',
+    default: '1000',
+    description:
+      'Requests per window to /api/v1 for one API token (one client address without a valid token); then 429 with Retry-After. 0 turns the limit off.',
+  },
+  {
+    name: 'API_RATE_LIMIT_WINDOW_SECONDS',
+    default: '60',
+    description: 'Length of the API rate-limit window. Counts are kept in Redis when REDIS_URL is set.',
   },
   {
     name: 'OIDC_ISSUER_URL',
@@ -356,6 +370,11 @@ class RawEnvironment {
   @ValidateIf(isSet('READ_WAIT_TIMEOUT_MS'))
   @IsIntegerBetween(0, 120_000)
   READ_WAIT_TIMEOUT_MS?: string;
+  @Expose() @ValidateIf(isSet('API_RATE_LIMIT')) @IsIntegerBetween(0, 100_000_000) API_RATE_LIMIT?: string;
+  @Expose()
+  @ValidateIf(isSet('API_RATE_LIMIT_WINDOW_SECONDS'))
+  @IsIntegerBetween(1, 86_400)
+  API_RATE_LIMIT_WINDOW_SECONDS?: string;
   @Expose()
   @ValidateIf(isSet('OIDC_ISSUER_URL'))
   @IsUrlWithScheme(['https', 'http'], 'must be an absolute https:// URL')
@@ -484,6 +503,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     piiMasterKey: decodeKey32(secret('PII_MASTER_KEY'))!,
     projectionPollMs: Number(raw.PROJECTION_POLL_MS ?? 100),
     readWaitTimeoutMs: Number(raw.READ_WAIT_TIMEOUT_MS ?? 5000),
+    apiRateLimit: Number(raw.API_RATE_LIMIT ?? 1000),
+    apiRateLimitWindowSeconds: Number(raw.API_RATE_LIMIT_WINDOW_SECONDS ?? 60),
     oidc:
       raw.OIDC_ISSUER_URL && raw.OIDC_CLIENT_ID
         ? Object.freeze({
@@ -518,6 +539,8 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     notifyConfigured: config.notifyApiKey !== null,
     projectionPollMs: config.projectionPollMs,
     readWaitTimeoutMs: config.readWaitTimeoutMs,
+    apiRateLimit: config.apiRateLimit,
+    apiRateLimitWindowSeconds: config.apiRateLimitWindowSeconds,
     oidcIssuerUrl: config.oidc?.issuerUrl ?? null,
     generatedSecrets: config.generatedSecrets,
   };
