@@ -57,7 +57,15 @@ async function freePort(): Promise<number> {
 
 function startRole(role: 'api' | 'worker', env: ServiceEnv, port: number): ChildProcess {
   const child = spawn(process.execPath, [MAIN, 'serve', '--role', role], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    // The bench measures the service, not the API rate limit: off (API_RATE_LIMIT=0) for its one token.
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      API_RATE_LIMIT: '0',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
