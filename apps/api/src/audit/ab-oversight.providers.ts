@@ -13,6 +13,8 @@ import { TrainingWrites } from '../training/training-writes.js';
 import { PublishProgrammeHandler } from '../training/publish-programme.handler.js';
 import { ConfirmGroupsHandler } from '../training/confirm-groups.handler.js';
 import { RecordAttendanceHandler } from '../training/record-attendance.handler.js';
+import { DueItemsQueries } from '../reminders/due-items-queries.js';
+import { DueItemsHttpController } from '../reminders/due-items.http-controller.js';
 
 /** The AB's oversight read side (issue 5): one list, so api.module.ts needs only a small edit. */
 export const AB_OVERSIGHT_CONTROLLERS: Type[] = [
@@ -20,6 +22,7 @@ export const AB_OVERSIGHT_CONTROLLERS: Type[] = [
   PlansHttpController,
   EarlyHelpHttpController,
   TrainingHttpController,
+  DueItemsHttpController,
 ];
 export const AB_OVERSIGHT_PROVIDERS: Provider[] = [
   EntitlementQueries,
@@ -32,4 +35,5 @@ export const AB_OVERSIGHT_PROVIDERS: Provider[] = [
   PublishProgrammeHandler,
   ConfirmGroupsHandler,
   RecordAttendanceHandler,
+  DueItemsQueries,
 ];

@@ -1,89 +1,102 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
 import type { Projection } from '#read-models/projection.js';
-import { EctEntity } from '#read-models/ects/ect-register.projection.js';
 import { ectRegisterProjection } from '#read-models/ects/ect-register.projection.js';
-import { entitlementViewProjection } from '#read-models/entitlements/entitlement-view.projection.js';
+import { abOversightProjections } from '#read-models/audit/ab-oversight.projections.js';
+import { dueItemsProjection } from '#read-models/reminders/due-items.projection.js';
 import { replayAsAt } from '#read-models/audit/as-at-replay.js';
+import { type Clock, londonDate } from '#platform/clock/clock.js';
+import { CLOCK } from '../domain/clock.token.js';
 import { LEDGER_DOMAIN, type LedgerDomain } from '../domain/ledger-domain.js';
-import { schoolScope, type Principal } from '../auth/principal.js';
-import { pageBounds, type Page } from '../http/pagination.js';
-import { EntitlementQueries, type EctEntitlements } from '../entitlements/entitlement-queries.js';
-import type { ListEntitlementsQueryDto } from '../entitlements/list-entitlements.query.dto.js';
 
-export const AS_AT_PROJECTIONS = ['ect-register', 'entitlement-view'] as const;
+export const AS_AT_PROJECTIONS = [
+  'ect-register',
+  'entitlement-view',
+  'induction-plan',
+  'early-help-queue',
+  'training-programme',
+  'panel-cases',
+  'moderation-sample',
+  'due-items',
+] as const;
 export type AsAtProjection = (typeof AS_AT_PROJECTIONS)[number];
 
 /**
- * A read model as it stood at the end of a past date (R23 audit): the log up to that date is replayed into a
- * temporary schema with the projection's own handlers (the rebuild machinery), read, and dropped.
+ * Where a query reads: the live tables and today's date, or an as-at replay's tables and that date. Query
+ * classes take one and never care which it is, so every `?asAt=` runs the same query code as the live read.
+ */
+export interface ReadView {
+  manager: EntityManager;
+  /** The London date "today" means for this read: the clock's, or the as-at date. */
+  today: string;
+  /** Set when the read is a replay. */
+  asAt?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A read model as it stood at a past date or instant (R23 audit, issue 5): the log up to then is replayed
+ * into a temporary schema with the projections' own handlers (the rebuild machinery), read with the same
+ * query, and dropped. Without `asAt`, the read runs on the live tables.
  */
 @Injectable()
 export class AsAtReplays {
-  private readonly projections: Record<AsAtProjection, Projection>;
+  private readonly projections: Map<string, Projection>;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_DOMAIN) domain: LedgerDomain,
-    private readonly entitlementQueries: EntitlementQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     const deps = {
       evolve: domain.ect.evolve,
       initialState: domain.ect.initialState,
       toDomainEvent: domain.toEctEvent,
+      calendar: domain.calendar,
     };
-    this.projections = {
-      'ect-register': ectRegisterProjection(deps),
-      'entitlement-view': entitlementViewProjection({ ...deps, calendar: domain.calendar }),
-    };
-  }
-
-  private run<T>(name: AsAtProjection, asAt: string, read: (em: EntityManager) => Promise<T>): Promise<T> {
-    const projection = this.projections[name];
-    if (!projection) throw new NotFoundException([`No as-at view of ${name}`]);
-    return replayAsAt(this.dataSource, this.store, projection, asAt, read);
-  }
-
-  async entitlements(principal: Principal, query: ListEntitlementsQueryDto): Promise<Page<EctEntitlements>> {
-    const asAt = query.asAt!;
-    const { page, pageSize, skip } = pageBounds(query);
-    const rows = await this.run('entitlement-view', asAt, (em) =>
-      this.entitlementQueries.rows(principal, query, em),
+    this.projections = new Map(
+      [ectRegisterProjection(deps), ...abOversightProjections(deps), dueItemsProjection(deps)].map((p) => [
+        p.name,
+        p,
+      ]),
     );
-    const all = this.entitlementQueries.evaluate(rows, query, asAt);
-    return { items: all.slice(skip, skip + pageSize), page, pageSize, total: all.length };
+    for (const name of AS_AT_PROJECTIONS)
+      if (!this.projections.has(name)) throw new Error(`No projection named ${name} for as-at reads`);
   }
 
-  /** The ECT register's rows as they stood (ids, schools, phases, revisions), without personal fields. */
-  async ectRegister(
-    principal: Principal,
-    asAt: string,
-    schoolUrn: string | undefined,
-    query: { page?: number; pageSize?: number },
-  ) {
-    const { page, pageSize, skip } = pageBounds(query);
-    const rows = await this.run('ect-register', asAt, async (em) => {
-      const qb = em.getRepository(EctEntity).createQueryBuilder('e').where("e.phase <> 'unregistered'");
-      const scope = schoolScope(principal);
-      if (scope) qb.andWhere('e.school_urn = ANY(:scope)', { scope });
-      if (schoolUrn) qb.andWhere('e.school_urn = :schoolUrn', { schoolUrn });
-      return qb.orderBy('e.id', 'ASC').getMany();
-    });
-    const items = rows.slice(skip, skip + pageSize).map((r) => ({
-      id: r.id,
-      schoolUrn: r.schoolUrn,
-      phase: r.phase,
-      cohort: r.cohort,
-      startDate: r.startDate,
-      fte: r.fte,
-      programme: r.programme,
-      lateRegistration: r.lateRegistration,
-      paused: r.paused,
-      extended: r.extended,
-      revision: Number(r.revision),
-    }));
-    return { asAt, items, page, pageSize, total: rows.length };
+  live(): ReadView {
+    return { manager: this.dataSource.manager, today: londonDate(this.clock.now()) };
+  }
+
+  /**
+   * Runs `read` on the live tables, or (with `asAt`) on a replay of `projections` up to then. A future asAt is
+   * refused (400): the log cannot say what has not happened, and a silent "now" would pass for a prediction.
+   */
+  async read<T>(
+    projections: readonly AsAtProjection[],
+    asAt: string | undefined,
+    read: (view: ReadView) => Promise<T>,
+  ): Promise<T> {
+    if (asAt === undefined) return read(this.live());
+    const today = this.asAtDate(asAt);
+    const chosen = projections.map((name) => this.projections.get(name)!);
+    return replayAsAt(this.dataSource, this.store, chosen, asAt, (manager) => read({ manager, today, asAt }));
+  }
+
+  /** The London date of `asAt`, or 400 when it is later than now. */
+  private asAtDate(asAt: string): string {
+    const now = this.clock.now();
+    if (DATE.test(asAt)) {
+      if (asAt > londonDate(now))
+        throw new BadRequestException([`asAt must not be after today (${londonDate(now)})`]);
+      return asAt;
+    }
+    const instant = new Date(asAt);
+    if (instant.getTime() > now.getTime())
+      throw new BadRequestException([`asAt must not be after now (${now.toISOString()})`]);
+    return londonDate(instant);
   }
 }

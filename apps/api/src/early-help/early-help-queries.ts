@@ -12,6 +12,7 @@ import { CLOCK } from '../domain/clock.token.js';
 import { pageBounds, type Page } from '../http/pagination.js';
 import { parseEctId } from '../ects/shared/ect-id.js';
 import type { ListEarlyHelpQueryDto } from './list-early-help.query.dto.js';
+import type { ReadView } from '../audit/as-at-replays.js';
 
 export interface EarlyHelpCaseSummary {
   /** The case's id is its ECT's id (stream `early-help-<ectId>`). */
@@ -72,14 +73,15 @@ export class EarlyHelpQueries {
     };
   }
 
-  async list(query: ListEarlyHelpQueryDto): Promise<Page<EarlyHelpCaseSummary>> {
+  /** `view`: the live queue and today, or an as-at replay's (the same query either way). */
+  async list(query: ListEarlyHelpQueryDto, view?: ReadView): Promise<Page<EarlyHelpCaseSummary>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const qb = this.dataSource
+    const qb = (view?.manager ?? this.dataSource.manager)
       .getRepository(EarlyHelpCaseEntity)
       .createQueryBuilder('c')
       .where('c.state IS NOT NULL');
     if (query.schoolUrn) qb.andWhere('c.school_urn = :schoolUrn', { schoolUrn: query.schoolUrn });
-    const today = this.today();
+    const today = view?.today ?? this.today();
     const status = query.status ?? 'open';
     const all = (await qb.getMany())
       .map((row) => this.detail(row, today))

@@ -7,6 +7,7 @@ import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { toCsv, wantsCsv } from '../http/csv.js';
 import { setPageLinks } from '../http/pagination.js';
 import { EarlyHelpQueries, type EarlyHelpCaseSummary } from './early-help-queries.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
 import { ListEarlyHelpQueryDto } from './list-early-help.query.dto.js';
 import { RecordCaseActionCommand } from './record-case-action/record-case-action.handler.js';
 import { RecordCaseActionRequestDto } from './record-case-action/record-case-action.request.dto.js';
@@ -38,6 +39,7 @@ export class EarlyHelpHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: EarlyHelpQueries,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Get('queue')
@@ -49,7 +51,9 @@ export class EarlyHelpHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.list(query);
+    const page = await this.asAt.read(['early-help-queue'], query.asAt, (view) =>
+      this.queries.list(query, view),
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../http/pagination.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 
 export const EARLY_HELP_CAUSES = [
   'not-on-track',
@@ -36,4 +37,7 @@ export class ListEarlyHelpQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^\d{6}$/, { message: 'schoolUrn must be 6 digits, like 123456' })
   schoolUrn?: string;
+
+  @AsAtQuery()
+  asAt?: string;
 }

@@ -8,6 +8,7 @@ import { canSeeSchool, schoolScope, type Principal } from '../auth/principal.js'
 import { pageBounds, type Page } from '../http/pagination.js';
 import type { EctStatus } from './ect-status.js';
 import type { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
+import type { ReadView } from '../audit/as-at-replays.js';
 
 export interface EctView {
   id: string;
@@ -42,17 +43,17 @@ export class EctQueries {
     return this.view(row);
   }
 
-  async list(principal: Principal, query: ListEctsQueryDto): Promise<Page<EctView>> {
+  /** `view`: the live register and today, or an as-at replay's (the same query either way). */
+  async list(principal: Principal, query: ListEctsQueryDto, view?: ReadView): Promise<Page<EctView>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const qb = this.dataSource
-      .getRepository(EctEntity)
-      .createQueryBuilder('e')
-      .where("e.phase <> 'unregistered'");
+    const manager = view?.manager ?? this.dataSource.manager;
+    const today = view?.today ?? londonDate(this.clock.now());
+    const qb = manager.getRepository(EctEntity).createQueryBuilder('e').where("e.phase <> 'unregistered'");
     const scope = schoolScope(principal);
     if (scope) qb.andWhere('e.school_urn = ANY(:scope)', { scope });
     if (query.schoolUrn) qb.andWhere('e.school_urn = :schoolUrn', { schoolUrn: query.schoolUrn });
     if (query.cohort) qb.andWhere('e.cohort = :cohort', { cohort: query.cohort });
-    if (query.status) this.whereStatus(qb, query.status, londonDate(this.clock.now()));
+    if (query.status) this.whereStatus(qb, query.status, today);
     const [rows, total] = await qb
       .orderBy('e.last_name', 'ASC', 'NULLS LAST')
       .addOrderBy('e.first_name', 'ASC', 'NULLS LAST')
@@ -60,7 +61,7 @@ export class EctQueries {
       .skip(skip)
       .take(pageSize)
       .getManyAndCount();
-    return { items: rows.map((row) => this.view(row)), page, pageSize, total };
+    return { items: rows.map((row) => this.view(row, today)), page, pageSize, total };
   }
 
   /** The same status the domain's summary gives, written as SQL over the time-independent columns. */
@@ -84,8 +85,8 @@ export class EctQueries {
     }
   }
 
-  private view(row: EctRow): EctView {
-    const summary = this.domain.summarise(row.state, londonDate(this.clock.now()));
+  private view(row: EctRow, today = londonDate(this.clock.now())): EctView {
+    const summary = this.domain.summarise(row.state, today);
     return {
       ...summary,
       id: row.id,

@@ -8,6 +8,7 @@ import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { toCsv, wantsCsv } from '../http/csv.js';
 import { setPageLinks } from '../http/pagination.js';
 import { EctQueries, type EctView } from './ect-queries.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
 import { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
 import { RegisterEctCommand } from './register-ect/register-ect.command.js';
 import { RegisterEctRequestDto } from './register-ect/register-ect.request.dto.js';
@@ -34,6 +35,7 @@ export class EctsHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: EctQueries,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Post()
@@ -53,7 +55,9 @@ export class EctsHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.list(principal, query);
+    const page = await this.asAt.read(['ect-register'], query.asAt, (view) =>
+      this.queries.list(principal, query, view),
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');

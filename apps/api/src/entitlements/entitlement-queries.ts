@@ -11,6 +11,7 @@ import { CLOCK } from '../domain/clock.token.js';
 import { schoolScope, type Principal } from '../auth/principal.js';
 import { pageBounds, type Page } from '../http/pagination.js';
 import type { ListEntitlementsQueryDto } from './list-entitlements.query.dto.js';
+import type { ReadView } from '../audit/as-at-replays.js';
 
 export interface EctEntitlements {
   ectId: string;
@@ -43,6 +44,10 @@ export class EntitlementQueries {
 
   today(): string {
     return londonDate(this.clock.now());
+  }
+
+  private live(): ReadView {
+    return { manager: this.dataSource.manager, today: this.today() };
   }
 
   /** `manager` may have its search_path on an as-at replay's schema (audit). */
@@ -90,15 +95,26 @@ export class EntitlementQueries {
     });
   }
 
-  async list(principal: Principal, query: ListEntitlementsQueryDto): Promise<Page<EctEntitlements>> {
+  /** `view`: the live tables and today, or an as-at replay's (the same query either way). */
+  async list(
+    principal: Principal,
+    query: ListEntitlementsQueryDto,
+    view: ReadView = this.live(),
+  ): Promise<Page<EctEntitlements>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const all = this.evaluate(await this.rows(principal, query), query, this.today());
+    const all = this.evaluate(await this.rows(principal, query, view.manager), query, view.today);
     return { items: all.slice(skip, skip + pageSize), page, pageSize, total: all.length };
   }
 
-  async bySchool(principal: Principal, query: ListEntitlementsQueryDto): Promise<Page<SchoolEntitlements>> {
+  async bySchool(
+    principal: Principal,
+    query: ListEntitlementsQueryDto,
+    view: ReadView = this.live(),
+  ): Promise<Page<SchoolEntitlements>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const schools = summariseBySchool(this.evaluate(await this.rows(principal, query), {}, this.today()));
+    const schools = summariseBySchool(
+      this.evaluate(await this.rows(principal, query, view.manager), {}, view.today),
+    );
     return { items: schools.slice(skip, skip + pageSize), page, pageSize, total: schools.length };
   }
 }

@@ -55,9 +55,9 @@ export class EntitlementsHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = query.asAt
-      ? await this.asAt.entitlements(principal, query)
-      : await this.queries.list(principal, query);
+    const page = await this.asAt.read(['entitlement-view'], query.asAt, (view) =>
+      this.queries.list(principal, query, view),
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -76,7 +76,9 @@ export class EntitlementsHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.bySchool(principal, query);
+    const page = await this.asAt.read(['entitlement-view'], query.asAt, (view) =>
+      this.queries.bySchool(principal, query, view),
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../http/pagination.js';
-import { IsCalendarDate } from '../http/validators.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 
 export const ENTITLEMENTS = [
   'programme',
@@ -31,11 +31,6 @@ export class ListEntitlementsQueryDto extends PageQueryDto {
   @IsIn(CHECK_STATUSES, { message: 'status must be one of: met, not-met, unknown' })
   status?: (typeof CHECK_STATUSES)[number];
 
-  @ApiPropertyOptional({
-    example: '2025-12-01',
-    description: 'The view as it stood at the end of that date (R23 audit)',
-  })
-  @IsOptional()
-  @IsCalendarDate()
+  @AsAtQuery()
   asAt?: string;
 }

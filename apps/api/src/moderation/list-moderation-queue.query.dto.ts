@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../http/pagination.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 
 export const MODERATION_STATUSES = ['to-check', 'checked', 'returned', 'all'] as const;
 const TERM = /^\d{4}-(autumn|spring|summer)$/;
@@ -31,6 +32,9 @@ export class ListModerationQueueQueryDto extends PageQueryDto {
     message: 'kind must be progress-review or formal-assessment',
   })
   kind?: string;
+
+  @AsAtQuery()
+  asAt?: string;
 }
 
 /** `GET /moderation/agreement-rates`: per school, per term, or per school and term. */
@@ -49,4 +53,7 @@ export class AgreementRatesQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^\d{6}$/, { message: 'schoolUrn must be 6 digits, like 123456' })
   schoolUrn?: string;
+
+  @AsAtQuery()
+  asAt?: string;
 }

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   ModerationFormEntity,
   type ModerationFormRow,
@@ -31,9 +31,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ModerationQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async queue(query: ListModerationQueueQueryDto): Promise<Page<ModerationForm>> {
+  /** `manager`: the live sample, or an as-at replay's (names always from the live register). */
+  async queue(
+    query: ListModerationQueueQueryDto,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Page<ModerationForm>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const qb = this.base();
+    const qb = this.base(manager);
     const status = query.status ?? 'to-check';
     if (status === 'to-check') qb.andWhere('f.verdict IS NULL AND NOT f.returned');
     if (status === 'checked') qb.andWhere('f.verdict IS NOT NULL');
@@ -66,12 +70,15 @@ export class ModerationQueries {
     return withName(entities[0]!, raw[0] as Record<string, unknown>);
   }
 
-  async agreementRates(query: AgreementRatesQueryDto): Promise<Page<AgreementRate>> {
+  async agreementRates(
+    query: AgreementRatesQueryDto,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Page<AgreementRate>> {
     const { page, pageSize, skip } = pageBounds(query);
     const by = query.by ?? 'school';
     const groups =
       by === 'school' ? ['f.school_urn'] : by === 'term' ? ['f.term'] : ['f.school_urn', 'f.term'];
-    const qb = this.dataSource
+    const qb = manager
       .getRepository(ModerationFormEntity)
       .createQueryBuilder('f')
       .select(by === 'term' ? 'NULL' : 'f.school_urn', 'school_urn')
@@ -102,8 +109,8 @@ export class ModerationQueries {
     return { items: all.slice(skip, skip + pageSize), page, pageSize, total: all.length };
   }
 
-  private base() {
-    return this.dataSource
+  private base(manager: EntityManager = this.dataSource.manager) {
+    return manager
       .getRepository(ModerationFormEntity)
       .createQueryBuilder('f')
       .leftJoin('ects', 'e', 'e.id = f.ect_id')

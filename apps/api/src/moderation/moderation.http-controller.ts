@@ -8,6 +8,7 @@ import { toCsv, wantsCsv } from '../http/csv.js';
 import { setPageLinks } from '../http/pagination.js';
 import { AgreementRatesQueryDto, ListModerationQueueQueryDto } from './list-moderation-queue.query.dto.js';
 import { ModerationQueries, type AgreementRate, type ModerationForm } from './moderation-queries.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
 import { RecordModerationFindingCommand } from './record-moderation-finding/record-moderation-finding.handler.js';
 import { RecordModerationFindingRequestDto } from './record-moderation-finding/record-moderation-finding.request.dto.js';
 import { ReturnFormForAmendmentCommand } from './return-form-for-amendment/return-form-for-amendment.handler.js';
@@ -46,6 +47,7 @@ export class ModerationHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: ModerationQueries,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Get('queue')
@@ -57,7 +59,9 @@ export class ModerationHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.queue(query);
+    const page = await this.asAt.read(['moderation-sample'], query.asAt, (view) =>
+      this.queries.queue(query, view.manager),
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -76,7 +80,9 @@ export class ModerationHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.agreementRates(query);
+    const page = await this.asAt.read(['moderation-sample'], query.asAt, (view) =>
+      this.queries.agreementRates(query, view.manager),
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../http/pagination.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 import { IsCalendarDate } from '../http/validators.js';
 
 export const PANEL_CASE_STATUSES = ['awaiting-decision', 'decided', 'all'] as const;
@@ -36,4 +37,7 @@ export class ListPanelCasesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
   overdue?: 'true' | 'false';
+
+  @AsAtQuery()
+  asAt?: string;
 }

@@ -13,6 +13,7 @@ import { CLOCK } from '../domain/clock.token.js';
 import { pageBounds, type Page, type PageQueryDto } from '../http/pagination.js';
 import { parseEctId } from '../ects/shared/ect-id.js';
 import type { ListPanelCasesQueryDto } from './list-panel-cases.query.dto.js';
+import type { ReadView } from '../audit/as-at-replays.js';
 
 export interface PanelCase extends PanelCaseRow {
   firstName: string | null;
@@ -43,10 +44,11 @@ export class PanelQueries {
     return londonDate(this.clock.now());
   }
 
-  async cases(query: ListPanelCasesQueryDto): Promise<Page<PanelCase>> {
+  /** `view`: the live cases and today, or an as-at replay's (names always from the live register). */
+  async cases(query: ListPanelCasesQueryDto, view?: ReadView): Promise<Page<PanelCase>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const today = this.today();
-    const qb = this.dataSource
+    const today = view?.today ?? this.today();
+    const qb = (view?.manager ?? this.dataSource.manager)
       .getRepository(PanelCaseEntity)
       .createQueryBuilder('c')
       .leftJoin('ects', 'e', 'e.id = c.ect_id')

@@ -10,6 +10,7 @@ import { AddPanelMembersCommand } from './add-panel-members/add-panel-members.ha
 import { AddPanelMembersRequestDto } from './add-panel-members/add-panel-members.request.dto.js';
 import { ListPanelCasesQueryDto } from './list-panel-cases.query.dto.js';
 import { PanelQueries, type PanelCase } from './panel-queries.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
 import { RecordPanelDecisionCommand } from './record-panel-decision/record-panel-decision.handler.js';
 import { RecordPanelDecisionRequestDto } from './record-panel-decision/record-panel-decision.request.dto.js';
 import { SchedulePanelMeetingCommand } from './schedule-panel-meeting/schedule-panel-meeting.handler.js';
@@ -43,6 +44,7 @@ export class PanelHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: PanelQueries,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Get('cases')
@@ -56,7 +58,7 @@ export class PanelHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.cases(query);
+    const page = await this.asAt.read(['panel-cases'], query.asAt, (view) => this.queries.cases(query, view));
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');

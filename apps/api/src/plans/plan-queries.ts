@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import ical, { type ICalCalendar } from 'ical-generator';
 import {
   loadTraining,
@@ -30,16 +30,25 @@ export interface PlanView {
 export class PlanQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async forEct(principal: Principal, ectId: string): Promise<PlanView> {
-    const row = await this.dataSource.getRepository(PlanEctEntity).findOne({ where: { ectId } });
+  /** `manager`: the live tables, or an as-at replay's (plan and training tables; the same query either way). */
+  async forEct(
+    principal: Principal,
+    ectId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PlanView> {
+    const row = await manager.getRepository(PlanEctEntity).findOne({ where: { ectId } });
     if (!row || !row.schoolUrn || !canSeeSchool(principal, row.schoolUrn))
       throw new NotFoundException([`No ECT with id ${ectId}`]);
-    return this.view({ ectId }, [row]);
+    return this.view({ ectId }, [row], manager);
   }
 
-  async forSchool(principal: Principal, schoolUrn: string): Promise<PlanView> {
+  async forSchool(
+    principal: Principal,
+    schoolUrn: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PlanView> {
     if (!canSeeSchool(principal, schoolUrn)) throw new NotFoundException([`No school with URN ${schoolUrn}`]);
-    const rows = await this.dataSource
+    const rows = await manager
       .getRepository(PlanEctEntity)
       .createQueryBuilder('p')
       .where('p.school_urn = :schoolUrn', { schoolUrn })
@@ -47,12 +56,16 @@ export class PlanQueries {
       .orderBy('p.ect_name', 'ASC', 'NULLS LAST')
       .addOrderBy('p.ect_id', 'ASC')
       .getMany();
-    return this.view({ schoolUrn }, rows);
+    return this.view({ schoolUrn }, rows, manager);
   }
 
-  private async view(scope: PlanView['scope'], rows: PlanEctRow[]): Promise<PlanView> {
+  private async view(
+    scope: PlanView['scope'],
+    rows: PlanEctRow[],
+    manager: EntityManager,
+  ): Promise<PlanView> {
     const { training, allocations } = await loadTraining(
-      this.dataSource.manager,
+      manager,
       rows.map((r) => r.ectId),
     );
     const seen = new Set<string>();

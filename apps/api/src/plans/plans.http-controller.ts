@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Clock } from '#platform/clock/clock.js';
@@ -7,6 +7,8 @@ import type { Principal } from '../auth/principal.js';
 import { CLOCK } from '../domain/clock.token.js';
 import { toCsv } from '../http/csv.js';
 import { planCalendar, PlanQueries, type PlanView } from './plan-queries.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 
 export const CSV_COLUMNS = [
   { header: 'Date', value: (e: PlanView['entries'][number]) => e.date },
@@ -23,6 +25,14 @@ export const CSV_COLUMNS = [
   { header: 'Done', value: (e: PlanView['entries'][number]) => (e.done ? 'yes' : 'no') },
 ];
 
+/** `?asAt=` on a plan (R23 audit): the plan as the log stood then. */
+export class PlanQueryDto {
+  @AsAtQuery()
+  asAt?: string;
+}
+
+const PLAN_PROJECTIONS = ['induction-plan', 'training-programme'] as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The induction plan (api.md): JSON, `Accept: text/csv` or `Accept: text/calendar` (iCalendar). */
@@ -33,6 +43,7 @@ export class PlansHttpController {
   constructor(
     private readonly queries: PlanQueries,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Get('ects/:id/plan')
@@ -44,11 +55,14 @@ export class PlansHttpController {
   async ect(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
+    @Query() query: PlanQueryDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     if (!UUID.test(id)) throw new NotFoundException([`No ECT with id ${id}`]);
-    const plan = await this.queries.forEct(principal, id.toLowerCase());
+    const plan = await this.asAt.read(PLAN_PROJECTIONS, query.asAt, (view) =>
+      this.queries.forEct(principal, id.toLowerCase(), view.manager),
+    );
     return this.respond(plan, `induction-plan-${id}`, request, response);
   }
 
@@ -61,11 +75,14 @@ export class PlansHttpController {
   async school(
     @CurrentPrincipal() principal: Principal,
     @Param('urn') urn: string,
+    @Query() query: PlanQueryDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     if (!/^\d{6}$/.test(urn)) throw new NotFoundException([`No school with URN ${urn}`]);
-    const plan = await this.queries.forSchool(principal, urn);
+    const plan = await this.asAt.read(PLAN_PROJECTIONS, query.asAt, (view) =>
+      this.queries.forSchool(principal, urn, view.manager),
+    );
     return this.respond(plan, `induction-plan-${urn}`, request, response);
   }
 

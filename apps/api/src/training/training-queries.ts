@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { inductionYearFromSchedule } from '#induction/early-help/ect-schedule.js';
 import {
   type GroupPhase,
@@ -169,9 +169,10 @@ export class TrainingQueries {
   async attendance(
     year: number,
     query: PageQueryDto & { eventId?: string; participantId?: string },
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<Page<Omit<TrainingAttendanceRow, 'academicYear'>>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const qb = this.dataSource
+    const qb = manager
       .getRepository(TrainingAttendanceEntity)
       .createQueryBuilder('a')
       .where('a.academic_year = :year', { year });

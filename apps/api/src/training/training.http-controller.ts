@@ -11,6 +11,7 @@ import { ConfirmGroupsCommand } from './confirm-groups.handler.js';
 import { PublishProgrammeCommand } from './publish-programme.handler.js';
 import { RecordAttendanceCommand } from './record-attendance.handler.js';
 import { TrainingQueries, type TrainingGroupView } from './training-queries.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
 import { ListAttendanceQueryDto, ListTrainingEventsQueryDto } from './training.query.dto.js';
 import {
   ConfirmGroupsRequestDto,
@@ -75,6 +76,7 @@ export class TrainingHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: TrainingQueries,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Post('programme')
@@ -158,7 +160,10 @@ export class TrainingHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const page = await this.queries.attendance(parseAcademicYear(year), query);
+    const academicYear = parseAcademicYear(year);
+    const page = await this.asAt.read(['training-programme'], query.asAt, (view) =>
+      this.queries.attendance(academicYear, query, view.manager),
+    );
     return respond(request, response, page, `training-attendance-${year}.csv`, ATTENDANCE_CSV);
   }
 }

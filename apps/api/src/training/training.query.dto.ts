@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { TRAINING_EVENT_KINDS } from '#induction/training/training-programme.decider.js';
 import { PageQueryDto } from '../http/pagination.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,59}$/;
 
@@ -27,4 +28,7 @@ export class ListAttendanceQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'participantId must be a UUID' })
   participantId?: string;
+
+  @AsAtQuery()
+  asAt?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../http/pagination.js';
+import { AsAtQuery } from '../../audit/as-at.query.js';
 import { ECT_STATUSES, type EctStatus } from '../ect-status.js';
 
 export class ListEctsQueryDto extends PageQueryDto {
@@ -18,4 +19,7 @@ export class ListEctsQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^\d{4}\/\d{2}$/, { message: 'cohort must be an academic year like 2025/26' })
   cohort?: string;
+
+  @AsAtQuery()
+  asAt?: string;
 }
