@@ -55,7 +55,7 @@ export async function startTestLedger(
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const clock = fixedClock(options.now ?? '2025-10-01T09:00:00Z');
   const ledger = await composeLedger(config, logger);
-  const worker = await startWorker(ledger.runtime, ledger.projections, logger);
+  const worker = await startWorker(ledger.runtime, ledger.projections, logger, { domain: ledger.domain });
   const app = await createApiApplication({
     runtime: ledger.runtime,
     domain: ledger.domain,

@@ -39,6 +39,7 @@ import {
   ReadYourWritesInterceptor,
 } from './http/read-your-writes.interceptor.js';
 import { AB_OVERSIGHT_CONTROLLERS, AB_OVERSIGHT_PROVIDERS } from './audit/ab-oversight.providers.js';
+import { CALENDAR_CONTROLLERS, CALENDAR_PROVIDERS } from './calendar/calendar.providers.js';
 import { JOBS_CONTROLLERS, JOBS_PROVIDERS } from './jobs/jobs.providers.js';
 import { SURVEY_CONTROLLERS, SURVEY_PROVIDERS } from './surveys/surveys.providers.js';
 import { AddSchoolHandler } from './schools/add-school/add-school.handler.js';
@@ -103,6 +104,7 @@ export class ApiModule {
         ...SURVEY_CONTROLLERS,
         ...PANEL_CONTROLLERS,
         ...MODERATION_CONTROLLERS,
+        ...CALENDAR_CONTROLLERS,
       ],
       providers: [
         ...infrastructure,
@@ -118,6 +120,7 @@ export class ApiModule {
         ...SURVEY_PROVIDERS,
         ...PANEL_PROVIDERS,
         ...MODERATION_PROVIDERS,
+        ...CALENDAR_PROVIDERS,
         WebResources,
         ...ECT_LIFECYCLE_PROVIDERS,
         BulkUploadService,

@@ -3,7 +3,11 @@ import type { AppConfig } from '#platform/config/app-config.js';
 import { openLedgerRuntime, type LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import { ectIdSecret } from '#platform/personal-data/keyed-id.js';
 import type { Projection } from '#read-models/projection.js';
-import { createLedgerDomain, type LedgerDomain } from '../../api/src/domain/ledger-domain.js';
+import {
+  createLedgerDomain,
+  refreshCalendar,
+  type LedgerDomain,
+} from '../../api/src/domain/ledger-domain.js';
 import { keyedPersonId, type PersonIdDeriver } from '../../api/src/domain/person-identity.js';
 import { IdempotencyKeyEntity } from '../../api/src/http/idempotency.store.js';
 import { BulkUploadEntity } from '../../api/src/bulk-upload/bulk-upload.entity.js';
@@ -20,12 +24,15 @@ export interface Ledger {
 /** The composition root shared by `serve`, `rebuild`, `seed-demo` and the e2e tests. */
 export async function composeLedger(config: AppConfig, _logger?: Logger): Promise<Ledger> {
   const domain = createLedgerDomain({ hubSchoolUrns: config.hubSchoolUrns });
-  const projections = ledgerProjections(domain);
   const runtime = await openLedgerRuntime(config, {
-    projections,
+    projections: ledgerProjections(domain),
     entities: [IdempotencyKeyEntity, BulkUploadEntity, ApiTokenRevocationEntity],
     ...(_logger ? { onJobQueueError: throttledJobQueueWarning(_logger) } : {}),
   });
+  // R1: the calendar hub staff configured is in the log: every process (api, worker, `rebuild`) starts with it,
+  // and the projections are built with it.
+  await refreshCalendar(runtime.eventStore, domain);
+  const projections = ledgerProjections(domain);
   let secret: Promise<Buffer> | undefined;
   const deriveId: PersonIdDeriver = async (namespace, value) => {
     secret ??= ectIdSecret(runtime.keyVault);

@@ -135,7 +135,8 @@ async function serve(
   }
   const ledger = await composeLedger(config, logger);
   let worker: LedgerWorker | null = null;
-  if (role !== 'api') worker = await startWorker(ledger.runtime, ledger.projections, logger);
+  if (role !== 'api')
+    worker = await startWorker(ledger.runtime, ledger.projections, logger, { domain: ledger.domain });
   if (demo) {
     const summary = await seedDemo(ledger, systemClock);
     logger.info(summary, 'demo data ready');

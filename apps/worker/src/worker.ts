@@ -3,7 +3,9 @@ import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import type { Projection } from '#read-models/projection.js';
 import { ProjectionRunner } from '#read-models/runner/projection-runner.js';
 import type { Clock } from '#platform/clock/clock.js';
-import { createLedgerDomain } from '../../api/src/domain/ledger-domain.js';
+import { createLedgerDomain, type LedgerDomain } from '../../api/src/domain/ledger-domain.js';
+import { CalendarWatcher } from './calendar-watcher.js';
+import { ledgerProjections } from './projections.js';
 import { startLedgerJobs, type LedgerJobs, type LedgerJobsOptions } from './jobs/ledger-jobs.js';
 import { registerSurveyJobs } from './jobs/survey-jobs.js';
 import { systemClock } from '#platform/clock/clock.js';
@@ -12,12 +14,20 @@ export interface LedgerWorker {
   readonly runner: ProjectionRunner;
   /** The job processors (apps/worker/src/jobs); null when started with `jobs: false`. */
   readonly jobs: LedgerJobs | null;
+  /** R1: follows the `ab-calendar` stream and rebuilds the read models when it changes; null without `domain`. */
+  readonly calendar: CalendarWatcher | null;
   stop(): Promise<void>;
 }
 
 export interface WorkerOptions {
   /** Today for the sweeps. Default: the system clock. */
   clock?: Clock;
+  /**
+   * The domain the `projections` were built with (composeLedger's). Given, the worker keeps its calendar
+   * equal to the `ab-calendar` stream's and rebuilds the read models when hub staff change it (R1), and the
+   * jobs use it too. Without it, the calendar stays the one the projections were built with.
+   */
+  domain?: LedgerDomain;
   /** `false`: projections only. Otherwise options for the job processors (domain, Notify, relay interval). */
   jobs?: false | Partial<Omit<LedgerJobsOptions, 'projections' | 'logger' | 'clock'>>;
 }
@@ -39,12 +49,25 @@ export async function startWorker(
   });
   await runner.start();
   logger.info({ projections: projections.map((p) => p.name) }, 'projections running');
+  let calendar: CalendarWatcher | null = null;
+  if (options.domain) {
+    calendar = new CalendarWatcher({
+      dataSource: runtime.dataSource,
+      store: runtime.eventStore,
+      domain: options.domain,
+      runner,
+      buildProjections: ledgerProjections,
+      pollIntervalMs: runtime.config.projectionPollMs,
+      logger,
+    });
+    await calendar.start();
+  }
   let jobs: LedgerJobs | null = null;
   if (options.jobs !== false) {
     const config = runtime.config;
     const templateId = process.env['NOTIFY_TEMPLATE_ID'] ?? '';
     jobs = await startLedgerJobs(runtime, {
-      domain: createLedgerDomain({ hubSchoolUrns: config.hubSchoolUrns }),
+      domain: options.domain ?? createLedgerDomain({ hubSchoolUrns: config.hubSchoolUrns }),
       notify: config.notifyApiKey ? { apiKey: config.notifyApiKey, templateId } : null,
       ...options.jobs,
       projections,
@@ -56,6 +79,10 @@ export async function startWorker(
   return {
     runner,
     jobs,
-    stop: () => runner.stop(),
+    calendar,
+    async stop() {
+      await calendar?.stop();
+      await runner.stop();
+    },
   };
 }

@@ -142,9 +142,10 @@ export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
 
 /**
  * The schedule (R3, R11, R12) of an ECT at a stream revision. It is the costly part of a summary (~20 ms for a
- * part-time ECT) and the same for every projection that asks at the same revision, so it is memoised.
+ * part-time ECT) and the same for every projection that asks at the same revision, so it is memoised, per
+ * calendar: hub staff can change the term dates (R1), and a schedule is only good for the calendar it used.
  */
-const scheduleCache = new Map<string, EctSchedule>();
+const scheduleCaches = new WeakMap<TermCalendar, Map<string, EctSchedule>>();
 const SCHEDULE_CACHE_SIZE = 20_000;
 export function scheduleAt(
   ectId: string,
@@ -153,6 +154,8 @@ export function scheduleAt(
   calendar: TermCalendar,
 ): EctSchedule {
   const key = `${ectId}@${revision}`;
+  let scheduleCache = scheduleCaches.get(calendar);
+  if (!scheduleCache) scheduleCaches.set(calendar, (scheduleCache = new Map()));
   let schedule = scheduleCache.get(key);
   if (!schedule) {
     schedule = ectSchedule(state, calendar);

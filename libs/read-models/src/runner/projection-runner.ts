@@ -80,6 +80,22 @@ export class ProjectionRunner {
     return [...this.running.values()].map((r) => r.projection);
   }
 
+  /**
+   * Swaps in new instances of projections this runner already runs (same names and tables), e.g. built with
+   * a new calendar (R1). Each loop picks the new one up at its next batch; positions and claims are kept.
+   * Unknown names are ignored. Returns the names replaced.
+   */
+  replaceProjections(projections: readonly Projection[]): string[] {
+    const replaced: string[] = [];
+    for (const projection of projections) {
+      const running = this.running.get(projection.name);
+      if (!running) continue;
+      running.projection = projection;
+      replaced.push(projection.name);
+    }
+    return replaced;
+  }
+
   async start(): Promise<void> {
     await ensureCheckpointRows(this.dataSource, this.projections);
     const runner = this.dataSource.createQueryRunner();
