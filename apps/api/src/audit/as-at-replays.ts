@@ -9,6 +9,7 @@ import { replayAsAt } from '#read-models/audit/as-at-replay.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { CLOCK } from '../domain/clock.token.js';
 import { LEDGER_DOMAIN, type LedgerDomain } from '../domain/ledger-domain.js';
+import type { TermCalendar } from '#induction/calendar/r1-terms.js';
 
 export const AS_AT_PROJECTIONS = [
   'ect-register',
@@ -43,28 +44,43 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 @Injectable()
 export class AsAtReplays {
-  private readonly projections: Map<string, Projection>;
+  private projections: Map<string, Projection>;
+  /** The calendar the projections were built with: hub staff may change it (R1), and replays use the current one. */
+  private builtFor: TermCalendar;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(LEDGER_DOMAIN) domain: LedgerDomain,
+    @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
+    this.builtFor = domain.calendar;
+    this.projections = this.build();
+    for (const name of AS_AT_PROJECTIONS)
+      if (!this.projections.has(name)) throw new Error(`No projection named ${name} for as-at reads`);
+  }
+
+  private build(): Map<string, Projection> {
     const deps = {
-      evolve: domain.ect.evolve,
-      initialState: domain.ect.initialState,
-      toDomainEvent: domain.toEctEvent,
-      calendar: domain.calendar,
+      evolve: this.domain.ect.evolve,
+      initialState: this.domain.ect.initialState,
+      toDomainEvent: this.domain.toEctEvent,
+      calendar: this.domain.calendar,
     };
-    this.projections = new Map(
+    return new Map(
       [ectRegisterProjection(deps), ...abOversightProjections(deps), dueItemsProjection(deps)].map((p) => [
         p.name,
         p,
       ]),
     );
-    for (const name of AS_AT_PROJECTIONS)
-      if (!this.projections.has(name)) throw new Error(`No projection named ${name} for as-at reads`);
+  }
+
+  private current(): Map<string, Projection> {
+    if (this.domain.calendar !== this.builtFor) {
+      this.builtFor = this.domain.calendar;
+      this.projections = this.build();
+    }
+    return this.projections;
   }
 
   live(): ReadView {
@@ -82,7 +98,8 @@ export class AsAtReplays {
   ): Promise<T> {
     if (asAt === undefined) return read(this.live());
     const today = this.asAtDate(asAt);
-    const chosen = projections.map((name) => this.projections.get(name)!);
+    const built = this.current();
+    const chosen = projections.map((name) => built.get(name)!);
     return replayAsAt(this.dataSource, this.store, chosen, asAt, (manager) => read({ manager, today, asAt }));
   }
 
