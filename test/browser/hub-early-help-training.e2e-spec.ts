@@ -13,6 +13,7 @@ import {
   axeViolations,
   describeWithChromium,
   launchBrowser,
+  screenshot,
   type AxeFinding,
   type Browser,
 } from './support/browser.js';
@@ -24,16 +25,17 @@ describeWithChromium(
     let t: TestLedger;
     let browser: Browser;
     let web: WebPages;
-    let hubToken: string;
     const findings: AxeFinding[] = [];
     jest.setTimeout(300_000);
-    const check = async (name: string) => findings.push(...(await axeViolations(browser.page, name)));
+    const check = async (name: string, shot = false) => {
+      findings.push(...(await axeViolations(browser.page, name)));
+      if (shot) await screenshot(browser.page, name);
+    };
 
     beforeAll(async () => {
       t = await startTestLedger({ now: '2025-08-20T09:00:00Z' });
       await t.app.listen(0, '127.0.0.1');
       const baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-      hubToken = await t.token('hub_staff');
       const hub = generateHub({
         seed: 5,
         schools: 2,
@@ -116,33 +118,58 @@ describeWithChromium(
       await expect(browser.page.locator('table').innerText()).resolves.toContain('Facilitator 1');
       await check('training-groups');
 
-      const published = await t.http
-        .post('/api/v1/training/2025/programme')
-        .set('Authorization', `Bearer ${hubToken}`)
-        .send({
-          events: [
-            {
-              eventId: 'conf-2025',
-              kind: 'induction-conference',
-              title: 'Induction conference',
-              date: '2025-09-12',
-              startTime: '09:00',
-              endTime: '15:30',
-              audiences: ['ect-year-1', 'ect-year-2', 'mentor-year-1', 'mentor-year-2'],
-              location: 'Hub training centre',
-            },
-          ],
-        })
-        .expect(201);
-      await new ReadModelFreshness(t.ledger.runtime.dataSource, t.ledger.runtime.eventStore).waitFor(
-        BigInt(published.headers['x-log-position'] as string),
-        t.ledger.projections.map((p) => p.name),
-        60_000,
-      );
+      // Publish the year's programme on the web: add events one by one, then publish them together.
       await browser.page.getByRole('link', { name: 'Training', exact: true }).click();
       expect(await web.heading()).toBe('Academic year 2024 to 2025');
       await browser.page.getByRole('link', { name: /^Next year/ }).click();
       expect(await web.heading()).toBe('Academic year 2025 to 2026');
+      await browser.page.getByRole('link', { name: 'Publish the programme for 2025 to 2026' }).click();
+      expect(await web.heading()).toBe('Publish the programme');
+      await check('training-publish-empty');
+      await browser.page.getByRole('button', { name: 'Add an event' }).click();
+      expect(await web.heading()).toBe('Add an event to the programme');
+      await web.press('Add event');
+      const addErrors = await web.errorSummary();
+      expect(addErrors).toEqual([
+        'Select the type of event',
+        'Enter the title of the event',
+        'Enter the date of the event',
+        'Select who the event is for',
+        'Enter where the event is held, or select online',
+      ]);
+      expect(await web.inlineErrors()).toEqual(addErrors);
+      await check('training-event-add-errors', true);
+      await web.choose('Induction conference');
+      await web.fill('Title', 'Induction conference');
+      await web.fillDate('Date of the event', '2025-09-12');
+      await web.fill('Start time (optional)', '09:00');
+      await web.fill('End time (optional)', '15:30');
+      for (const who of ['Year 1 ECTs', 'Year 2 ECTs', 'Year 1 mentors', 'Year 2 mentors'])
+        await web.choose(who);
+      await web.fill('Where is it held?', 'Hub training centre');
+      await web.press('Add event');
+      expect(await web.heading()).toBe('Publish the programme');
+
+      await browser.page.getByRole('button', { name: 'Add an event' }).click();
+      await web.choose('Mentor session');
+      await web.fill('Title', 'Mentor year 2 catch-up');
+      await web.fillDate('Date of the event', '2025-10-15');
+      await web.choose('Year 2 mentors');
+      await web.choose('The event is online');
+      await web.press('Add event');
+      await expect(browser.page.locator('#events tbody tr').count()).resolves.toBe(2);
+      await web.press('Publish 2 events');
+      expect(await web.errorSummary()).toEqual(['the mentor year 2 is lighter than year 1']);
+      await check('training-publish-refused');
+      await browser.page.getByRole('button', { name: /^Remove Mentor year 2 catch-up/ }).click();
+      await expect(browser.page.locator('#events tbody tr').count()).resolves.toBe(1);
+      await check('training-publish', true);
+      await web.press('Publish 1 event');
+      expect(await web.heading()).toBe('Training programme published');
+      await check('training-publish-confirmation', true);
+      await browser.page.getByRole('link', { name: 'View the programme for 2025 to 2026' }).click();
+      expect(await web.heading()).toBe('Academic year 2025 to 2026');
+      await expect(browser.page.locator('table tbody tr').count()).resolves.toBe(1);
       await check('training-programme');
 
       t.clock.set('2025-09-15T09:00:00Z');
