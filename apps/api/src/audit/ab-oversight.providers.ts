@@ -14,6 +14,8 @@ import { PublishProgrammeHandler } from '../training/publish-programme.handler.j
 import { ConfirmGroupsHandler } from '../training/confirm-groups.handler.js';
 import { RecordAttendanceHandler } from '../training/record-attendance.handler.js';
 import { DueItemsQueries } from '../reminders/due-items-queries.js';
+import { AssessmentAccessLog } from './assessment-access-log.js';
+import { AssessmentAccessHttpController } from './assessment-access.http-controller.js';
 import { DueItemsHttpController } from '../reminders/due-items.http-controller.js';
 
 /** The AB's oversight read side (issue 5): one list, so api.module.ts needs only a small edit. */
@@ -23,6 +25,7 @@ export const AB_OVERSIGHT_CONTROLLERS: Type[] = [
   EarlyHelpHttpController,
   TrainingHttpController,
   DueItemsHttpController,
+  AssessmentAccessHttpController,
 ];
 export const AB_OVERSIGHT_PROVIDERS: Provider[] = [
   EntitlementQueries,
@@ -36,4 +39,5 @@ export const AB_OVERSIGHT_PROVIDERS: Provider[] = [
   ConfirmGroupsHandler,
   RecordAttendanceHandler,
   DueItemsQueries,
+  AssessmentAccessLog,
 ];

@@ -25,6 +25,7 @@ import { DecideOutcomeRequestDto } from './decide-outcome/decide-outcome.request
 import { DetermineAppealCommand } from './determine-appeal/determine-appeal.handler.js';
 import { DetermineAppealRequestDto } from './determine-appeal/determine-appeal.request.dto.js';
 import { EctAuditTrailQuery } from './ect-audit-trail/ect-audit-trail.query.js';
+import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import { ExtendInductionCommand } from './extend-induction/extend-induction.handler.js';
 import { ExtendInductionRequestDto } from './extend-induction/extend-induction.request.dto.js';
 import { GrantAssessmentAccessCommand } from './grant-assessment-access/grant-assessment-access.handler.js';
@@ -79,6 +80,7 @@ export class EctLifecycleHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly auditTrail: EctAuditTrailQuery,
+    private readonly access: AssessmentAccessLog,
   ) {}
 
   @Post('progress-reviews')
@@ -375,6 +377,7 @@ export class EctLifecycleHttpController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const page = await this.auditTrail.list(principal, id, query);
+    await this.access.record(principal, [id.toLowerCase()], 'ect-history', request);
     setPageLinks(request, response, page);
     return page;
   }

@@ -9,6 +9,7 @@ import { toCsv, wantsCsv } from '../http/csv.js';
 import { setPageLinks } from '../http/pagination.js';
 import { EctQueries, type EctView } from './ect-queries.js';
 import { AsAtReplays } from '../audit/as-at-replays.js';
+import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
 import { RegisterEctCommand } from './register-ect/register-ect.command.js';
 import { RegisterEctRequestDto } from './register-ect/register-ect.request.dto.js';
@@ -36,6 +37,7 @@ export class EctsHttpController {
     private readonly commands: CommandBus,
     private readonly queries: EctQueries,
     private readonly asAt: AsAtReplays,
+    private readonly access: AssessmentAccessLog,
   ) {}
 
   @Post()
@@ -73,9 +75,11 @@ export class EctsHttpController {
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const view = await this.queries.get(principal, parseId(id));
+    await this.access.record(principal, [view.id], 'ect-record', request);
     response.setHeader('ETag', `"${view.revision}"`);
     return view;
   }

@@ -2,13 +2,15 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Roles } from '../auth/auth.decorators.js';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { toCsv, wantsCsv } from '../http/csv.js';
 import { setPageLinks } from '../http/pagination.js';
 import { AgreementRatesQueryDto, ListModerationQueueQueryDto } from './list-moderation-queue.query.dto.js';
 import { ModerationQueries, type AgreementRate, type ModerationForm } from './moderation-queries.js';
 import { AsAtReplays } from '../audit/as-at-replays.js';
+import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import { RecordModerationFindingCommand } from './record-moderation-finding/record-moderation-finding.handler.js';
 import { RecordModerationFindingRequestDto } from './record-moderation-finding/record-moderation-finding.request.dto.js';
 import { ReturnFormForAmendmentCommand } from './return-form-for-amendment/return-form-for-amendment.handler.js';
@@ -48,6 +50,7 @@ export class ModerationHttpController {
     private readonly commands: CommandBus,
     private readonly queries: ModerationQueries,
     private readonly asAt: AsAtReplays,
+    private readonly access: AssessmentAccessLog,
   ) {}
 
   @Get('queue')
@@ -55,12 +58,19 @@ export class ModerationHttpController {
   @ApiOperation({ summary: 'The moderation sample: forms to check (filter by status, term, school, kind)' })
   @ApiHeader({ name: 'X-Min-Log-Position', required: false })
   async queue(
+    @CurrentPrincipal() principal: Principal,
     @Query() query: ListModerationQueueQueryDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const page = await this.asAt.read(['moderation-sample'], query.asAt, (view) =>
       this.queries.queue(query, view.manager),
+    );
+    await this.access.record(
+      principal,
+      page.items.map((f) => f.ectId),
+      'moderation-queue',
+      request,
     );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
@@ -96,8 +106,10 @@ export class ModerationHttpController {
   @Roles('moderator', 'hub_staff')
   @ApiOperation({ summary: 'One sampled form with the school’s judgement and any finding' })
   @ApiHeader({ name: 'X-Min-Log-Position', required: false })
-  check(@Param('id') id: string) {
-    return this.queries.form(id);
+  async check(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Req() request: Request) {
+    const form = await this.queries.form(id);
+    await this.access.record(principal, [form.ectId], 'moderation-form', request);
+    return form;
   }
 
   @Post('checks/:id')

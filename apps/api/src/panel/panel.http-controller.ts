@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Roles } from '../auth/auth.decorators.js';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { toCsv, wantsCsv } from '../http/csv.js';
 import { PageQueryDto, setPageLinks } from '../http/pagination.js';
@@ -11,6 +12,7 @@ import { AddPanelMembersRequestDto } from './add-panel-members/add-panel-members
 import { ListPanelCasesQueryDto } from './list-panel-cases.query.dto.js';
 import { PanelQueries, type PanelCase } from './panel-queries.js';
 import { AsAtReplays } from '../audit/as-at-replays.js';
+import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import { RecordPanelDecisionCommand } from './record-panel-decision/record-panel-decision.handler.js';
 import { RecordPanelDecisionRequestDto } from './record-panel-decision/record-panel-decision.request.dto.js';
 import { SchedulePanelMeetingCommand } from './schedule-panel-meeting/schedule-panel-meeting.handler.js';
@@ -45,6 +47,7 @@ export class PanelHttpController {
     private readonly commands: CommandBus,
     private readonly queries: PanelQueries,
     private readonly asAt: AsAtReplays,
+    private readonly access: AssessmentAccessLog,
   ) {}
 
   @Get('cases')
@@ -54,11 +57,18 @@ export class PanelHttpController {
   })
   @ApiHeader({ name: 'X-Min-Log-Position', required: false })
   async cases(
+    @CurrentPrincipal() principal: Principal,
     @Query() query: ListPanelCasesQueryDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const page = await this.asAt.read(['panel-cases'], query.asAt, (view) => this.queries.cases(query, view));
+    await this.access.record(
+      principal,
+      page.items.map((c) => c.ectId),
+      'panel-cases-list',
+      request,
+    );
     setPageLinks(request, response, page);
     if (wantsCsv(request)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -74,8 +84,14 @@ export class PanelHttpController {
     summary: 'One ECT’s case: every review, assessment, recommendation and representation the panel reads',
   })
   @ApiHeader({ name: 'X-Min-Log-Position', required: false })
-  caseFile(@Param('ectId') ectId: string) {
-    return this.queries.caseFile(ectId);
+  async caseFile(
+    @CurrentPrincipal() principal: Principal,
+    @Param('ectId') ectId: string,
+    @Req() request: Request,
+  ) {
+    const file = await this.queries.caseFile(ectId);
+    await this.access.record(principal, [file.case.ectId], 'panel-case-file', request);
+    return file;
   }
 
   @Get('meetings')

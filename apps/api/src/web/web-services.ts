@@ -14,6 +14,7 @@ import { canSeeSchool, schoolScope, type Principal } from '../auth/principal.js'
 import { CLOCK } from '../domain/clock.token.js';
 import { EctQueries } from '../ects/ect-queries.js';
 import { EctAuditTrailQuery } from '../ects/ect-audit-trail/ect-audit-trail.query.js';
+import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import type { CommandAccepted, CommandContext } from '../http/command-context.js';
 
 export interface WebServices {
@@ -22,6 +23,8 @@ export interface WebServices {
   readonly ects: EctQueries;
   /** The ECT's events, for the timeline on its page. */
   readonly auditTrail: EctAuditTrailQuery;
+  /** R23: who read an ECT's reviews and assessments (recorded by every page that shows them). */
+  readonly accessLog: AssessmentAccessLog;
   readonly dataSource: DataSource;
   readonly schools: SchoolDirectory;
   today(): string;
@@ -56,6 +59,7 @@ export function webServices(
     commands,
     ects: app.get(EctQueries),
     auditTrail: app.get(EctAuditTrailQuery),
+    accessLog: app.get(AssessmentAccessLog),
     dataSource,
     today: () => londonDate(clock.now()),
     schools: {

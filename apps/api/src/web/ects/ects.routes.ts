@@ -14,6 +14,31 @@ import { ectPageExtras } from './ect-page-extras.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 50;
+const ROLE_NAMES: Record<string, string> = {
+  hub_staff: 'Hub staff',
+  panel_member: 'Panel member',
+  induction_tutor: 'Induction tutor',
+  moderator: 'Moderator',
+};
+const READ_NAMES: Record<string, string> = {
+  'ect-record': 'ECT record (API)',
+  'ect-history': 'History (API)',
+  'ect-page': 'ECT page',
+  'panel-case-file': 'Panel case file (API)',
+  'panel-case-page': 'Panel case page',
+  'panel-cases-list': 'Panel cases list',
+  'moderation-form': 'Moderation form',
+  'moderation-queue': 'Moderation queue',
+};
+const readAt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const formatReadAt = (iso: string) => readAt.format(new Date(iso));
 
 export function ectRoutes(services: WebServices, extra: TutorHubServices): Router {
   const router = Router();
@@ -90,10 +115,23 @@ export function ectRoutes(services: WebServices, extra: TutorHubServices): Route
     const ect = await services.ects.get(principal, id.toLowerCase());
     const school = ect.schoolUrn ? await services.schools.get(principal, ect.schoolUrn) : null;
     const events = await services.auditTrail.list(principal, ect.id, { pageSize: 500 });
+    await services.accessLog.record(principal, [ect.id], 'ect-page', req);
+    // R23: hub staff see who has read this ECT's reviews and assessments (the newest 50).
+    const accessLog =
+      principal.role === 'hub_staff' ? await services.accessLog.list(ect.id, { pageSize: 50 }) : null;
     res.render('pages/ect', {
       ...ectPageView(ect, school?.name ?? null, services.today()),
       ...(await ectPageExtras(extra, principal, ect, events.items, services.today())),
       timeline: timelineView(events.items),
+      accessLog: accessLog && {
+        total: accessLog.total,
+        rows: accessLog.items.map((a) => [
+          { text: formatReadAt(a.readAt) },
+          { text: a.actorId },
+          { text: ROLE_NAMES[a.actorRole] ?? a.actorRole },
+          { text: READ_NAMES[a.what] ?? a.what },
+        ]),
+      },
       canReview: principal.role === 'induction_tutor' || principal.role === 'hub_staff',
     });
   });
