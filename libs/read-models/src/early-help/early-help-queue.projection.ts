@@ -20,6 +20,7 @@ import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
 import { ECT_STREAM, type EctFoldDeps, evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
+import { bulkUpsert } from '../bulk-write.js';
 
 /** The event that made a cause what it is; none for a cause only the passing of time raised (before a sweep). */
 export interface StoredCause extends EarlyHelpCause {
@@ -199,7 +200,7 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
         row.ectName = person ? `${person.firstName ?? ''} ${person.lastName ?? ''}`.trim() || null : null;
         row.timed = timedFactsOf(state, scheduleAt(id, BigInt(row.revision), state, deps.calendar));
       }
-      if (touched.size > 0) await em.upsert(EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
+      if (touched.size > 0) await bulkUpsert(em, EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
       // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state).
       await redactErased(em, events, {
         table: 'early_help_cases',

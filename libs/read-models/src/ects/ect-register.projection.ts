@@ -5,6 +5,7 @@ import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
 import { evolveShared } from '../entitlements/ect-fold.js';
+import { bulkUpsert } from '../bulk-write.js';
 
 export interface EctRow {
   id: string;
@@ -107,7 +108,7 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
         }
         updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));
       }
-      await em.upsert(EctEntity, updated, ['id']);
+      await bulkUpsert(em, EctEntity, updated, ['id']);
       // R23: an erased person's copies here go too, in every ECT's row (a mentor appears in many).
       await redactErased(em, events, {
         table: 'ects',

@@ -12,6 +12,7 @@ import {
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
 import { type EctFoldDeps, eventDate, foldEcts, isEctEvent, scheduleAt } from './ect-fold.js';
+import { bulkUpsert } from '../bulk-write.js';
 
 /** Who decided a check: the event that made it what it is, or the passing of time (an overdue review). */
 export interface DecidedBy {
@@ -146,7 +147,7 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
           updatedAt: last.recordedAt,
         });
       }
-      if (rows.length > 0) await em.upsert(EntitlementEntity, rows, ['ectId']);
+      if (rows.length > 0) await bulkUpsert(em, EntitlementEntity, rows, ['ectId']);
       // R23: an erased person's fields go from every row's folded state.
       await redactErased(em, events, { table: 'entitlement_view', stateColumn: 'state' });
     },

@@ -26,6 +26,7 @@ import {
   sampleReason,
 } from '#induction/moderation/moderation-sample.js';
 import type { Projection } from '../projection.js';
+import { bulkUpsert } from '../bulk-write.js';
 
 export interface ModerationEctRow {
   ectId: string;
@@ -242,13 +243,15 @@ export function moderationSampleProjection(options: ModerationSampleOptions): Pr
       }
 
       if (touchedEcts.size)
-        await em.upsert(
+        await bulkUpsert(
+          em,
           ModerationEctEntity,
           [...touchedEcts].map((id) => ects.get(id)!),
           ['ectId'],
         );
       if (touchedForms.size)
-        await em.upsert(
+        await bulkUpsert(
+          em,
           ModerationFormEntity,
           // `never`: TypeORM's deep-partial type does not terminate on the recursive Json of `form`.
           [...touchedForms].map((id) => forms.get(id)!) as never,

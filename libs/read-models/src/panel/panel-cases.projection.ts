@@ -22,6 +22,7 @@ import type {
 } from '#induction/panel/panel-meeting.decider.js';
 import type { Projection } from '../projection.js';
 import { eventDate } from '../entitlements/ect-fold.js';
+import { bulkUpsert } from '../bulk-write.js';
 
 export interface PanelEctRow {
   ectId: string;
@@ -364,21 +365,24 @@ export const panelCasesProjection: Projection = {
     }
 
     if (touchedEcts.size)
-      await em.upsert(
+      await bulkUpsert(
+        em,
         PanelEctEntity,
         [...touchedEcts].map((id) => ects.get(id)!),
         ['ectId'],
       );
     if (touchedCases.size)
-      await em.upsert(
+      await bulkUpsert(
+        em,
         PanelCaseEntity,
         [...touchedCases].map((key) => cases.get(key)!),
         ['ectId', 'round'],
       );
     // `never`: TypeORM's deep-partial type does not terminate on the recursive Json of `data`.
-    if (records.length) await em.upsert(PanelCaseRecordEntity, records as never, ['eventId']);
+    if (records.length) await bulkUpsert(em, PanelCaseRecordEntity, records as never, ['eventId']);
     if (touchedMeetings.size)
-      await em.upsert(
+      await bulkUpsert(
+        em,
         PanelMeetingEntity,
         [...touchedMeetings].map((id) => meetings.get(id)!),
         ['meetingId'],

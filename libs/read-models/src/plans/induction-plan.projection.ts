@@ -7,6 +7,7 @@ import type { TrainingEvent } from '#induction/training/training-programme.decid
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
 import { type EctFoldDeps, foldEcts, isEctEvent, scheduleAt } from '../entitlements/ect-fold.js';
+import { bulkUpsert } from '../bulk-write.js';
 
 /** A statutory date in an ECT's plan (R11, R12, R15–R18), fixed by the state, not by today. */
 export interface StatutoryDate {
@@ -218,7 +219,7 @@ export function inductionPlanProjection(deps: EctFoldDeps): Projection {
           updatedAt: last.recordedAt,
         });
       }
-      if (rows.length > 0) await em.upsert(PlanEctEntity, rows, ['ectId']);
+      if (rows.length > 0) await bulkUpsert(em, PlanEctEntity, rows, ['ectId']);
       // R23: an erased ECT's or mentor's name goes from every plan row holding it.
       await redactErased(em, events, {
         table: 'plan_ects',

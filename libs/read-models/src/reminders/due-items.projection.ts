@@ -6,6 +6,7 @@ import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
 import { dueFacts, type Audience, type DueFactKind } from './due-facts.js';
 import { evolveShared } from '../entitlements/ect-fold.js';
+import { bulkInsert, bulkUpsert } from '../bulk-write.js';
 
 /**
  * The event a nightly sweep appends to an ECT's stream when R18's appeal window closes on a fail with no
@@ -126,9 +127,9 @@ export function dueItemsProjection(deps: DueItemsDeps): Projection {
           items.push({ ectId, ...fact, schoolUrn: state.leadSchoolUrn });
         }
       }
-      await em.upsert(DueItemEctEntity, ects, ['ectId']);
+      await bulkUpsert(em, DueItemEctEntity, ects, ['ectId']);
       await em.delete(DueItemEntity, { ectId: In(ids) });
-      if (items.length > 0) await em.insert(DueItemEntity, items);
+      if (items.length > 0) await bulkInsert(em, DueItemEntity, items);
     },
   };
 }
