@@ -28,6 +28,7 @@ import { surveyRoutes } from './surveys/survey.routes.js';
 import { JOB_QUEUE, type JobQueue } from '#jobs/job-queue.port.js';
 import { earlyHelpRoutes } from './hub/early-help.routes.js';
 import { trainingRoutes } from './hub/training.routes.js';
+import { calendarRoutes } from './hub/calendar.routes.js';
 import { trainingPublishRoutes } from './hub/training-publish.routes.js';
 import { panelRoutes } from './panel/panel.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
@@ -112,6 +113,7 @@ export async function mountWebApp(app: NestExpressApplication, options: WebAppOp
   web.use(earlyHelpRoutes(services, app));
   web.use(trainingPublishRoutes(services, app));
   web.use(trainingRoutes(services, app));
+  web.use(calendarRoutes(services, app));
   web.use(webNotFound);
   web.use(webErrorHandler);
 
