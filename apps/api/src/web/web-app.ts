@@ -31,6 +31,7 @@ import { trainingRoutes } from './hub/training.routes.js';
 import { calendarRoutes } from './hub/calendar.routes.js';
 import { trainingPublishRoutes } from './hub/training-publish.routes.js';
 import { panelRoutes } from './panel/panel.routes.js';
+import { panelMeetingRoutes } from './panel/panel-meetings.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { PanelQueries } from '../panel/panel-queries.js';
 import { ModerationQueries } from '../moderation/moderation-queries.js';
@@ -109,6 +110,7 @@ export async function mountWebApp(app: NestExpressApplication, options: WebAppOp
   web.use(entitlementRoutes(services, tutorHub));
   web.use(jobRoutes(tutorHub));
   web.use(panelRoutes(services, app.get(PanelQueries)));
+  web.use(panelMeetingRoutes(services, app.get(PanelQueries)));
   web.use(moderationRoutes(services, app.get(ModerationQueries)));
   web.use(earlyHelpRoutes(services, app));
   web.use(trainingPublishRoutes(services, app));

@@ -56,7 +56,7 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
       pageTitle: `Panel case: ${nameOf(file.case)}`,
       backLink: '/panel/cases',
       recorded: req.query['recorded'] === '1',
-      ...caseView(file.case, file.records),
+      ...caseView(file.case, file.records, meetings.items),
       meetings:
         file.case.status === 'awaiting-decision'
           ? meetings.items.map((m) => ({
@@ -79,6 +79,7 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
     const file = await panel.caseFile(String(req.params['id']));
     const meeting = await panel.meeting(text(req.query['meeting']));
     const present = list(values['present']);
+    const dissent = list(values['dissent']);
     res.status(Object.keys(errors).length || messages.length ? 400 : 200).render('pages/panel-decision', {
       pageTitle: 'Record the panel’s decision',
       caption: nameOf(file.case),
@@ -97,14 +98,14 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
         hint: m.schoolUrn ? { text: `School URN ${m.schoolUrn}` } : undefined,
         checked: present.includes(m.personId),
       })),
-      dissenters: [
-        { value: '', text: 'No one dissented' },
-        ...meeting.members.map((m) => ({
-          value: m.personId,
-          text: m.name ?? 'Name erased',
-          selected: values['dissentBy'] === m.personId,
-        })),
-      ],
+      // Any number of members present may dissent, each with their own reason (shown when ticked).
+      dissenters: meeting.members.map((m) => ({
+        value: m.personId,
+        text: m.name ?? 'Name erased',
+        checked: dissent.includes(m.personId),
+        reason: text(values[`dissentReason-${m.personId}`]),
+        error: errors[`dissentReason-${m.personId}`],
+      })),
       errors,
       errorList: [
         ...errorSummary(errors, ['decidedOn']),
@@ -127,8 +128,7 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
     const rationale = text(body['rationale']);
     const present = list(body['present']);
     const extensionTerms = text(body['extensionTerms']);
-    const dissentBy = text(body['dissentBy']);
-    const dissentReason = text(body['dissentReason']);
+    const dissent = list(body['dissent']).filter((id) => meeting.members.some((m) => m.personId === id));
     // In the order the page asks, so the error summary reads as the page does.
     if (!OUTCOMES[decision]) errors['decision'] = 'Select the panel’s decision';
     if (decidedOn === '') errors['decidedOn'] = 'Enter the date of the decision';
@@ -138,8 +138,15 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
     if (present.length === 0) errors['present'] = 'Select the members present';
     if (rationale === '') errors['rationale'] = 'Enter the rationale for the decision';
     else if (rationale.length > 10_000) errors['rationale'] = 'Rationale must be 10,000 characters or fewer';
-    if (dissentBy && dissentReason === '') errors['dissentReason'] = 'Enter why the member dissented';
-    if (!dissentBy && dissentReason !== '') errors['dissentBy'] = 'Select the member who dissented';
+    for (const personId of dissent) {
+      const name = meeting.members.find((m) => m.personId === personId)?.name ?? 'the member';
+      const reason = text(body[`dissentReason-${personId}`]);
+      if (!present.includes(personId))
+        errors['dissent'] ??= `${name} dissented, so select them as present too`;
+      if (reason === '') errors[`dissentReason-${personId}`] = `Enter why ${name} dissented`;
+      else if (reason.length > 5_000)
+        errors[`dissentReason-${personId}`] = `Why ${name} dissented must be 5,000 characters or fewer`;
+    }
     const values = { ...body, decidedOn };
     if (Object.keys(errors).length > 0) return decisionForm(req, res, values, errors);
 
@@ -150,7 +157,14 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
       rationale,
       present,
       ...(decision === 'extend' ? { extensionTerms: Number(extensionTerms) } : {}),
-      ...(dissentBy ? { dissent: [{ personId: dissentBy, reason: dissentReason }] } : {}),
+      ...(dissent.length
+        ? {
+            dissent: dissent.map((personId) => ({
+              personId,
+              reason: text(body[`dissentReason-${personId}`]),
+            })),
+          }
+        : {}),
     });
     try {
       await services.execute(
@@ -181,7 +195,14 @@ function named(meeting: PanelMeetingRow) {
     );
 }
 
-function caseView(c: PanelCase, records: readonly PanelCaseRecordRow[]) {
+function caseView(
+  c: PanelCase,
+  records: readonly PanelCaseRecordRow[],
+  meetings: readonly PanelMeetingRow[],
+) {
+  const members = meetings.find((m) => m.meetingId === c.meetingId)?.members ?? [];
+  const who = (personId: string) =>
+    members.find((m) => m.personId === personId)?.name ?? 'A member whose name is erased';
   const of = (kind: PanelCaseRecordRow['kind']) => records.filter((r) => r.kind === kind);
   return {
     ect: { id: c.ectId, name: nameOf(c) },
@@ -202,7 +223,10 @@ function caseView(c: PanelCase, records: readonly PanelCaseRecordRow[]) {
             ['Rationale', c.rationale ?? ''],
             ['Notify by (R17)', govukDate(c.notifyBy)],
             ['Appeal by (R18)', c.appealBy ? govukDate(c.appealBy) : 'No right of appeal on a pass'],
-            ['Dissent', c.dissent.length ? c.dissent.map((d) => d.reason).join('; ') : 'None'],
+            [
+              'Dissent',
+              c.dissent.length ? c.dissent.map((d) => `${who(d.personId)}: ${d.reason}`).join('; ') : 'None',
+            ],
           ]
         : []),
     ].map(([key, value]) => ({ key: { text: key }, value: { text: value } })),
