@@ -148,7 +148,7 @@ describe('who viewed an ECT’s assessments (R23)', () => {
     await expect(ds.query(`DELETE FROM assessment_access_log`)).rejects.toThrow(/append-only/);
   });
 
-  it('records the ECT page and shows hub staff who viewed their assessments there', async () => {
+  it('records the ECT and panel case pages and shows hub staff who viewed their assessments', async () => {
     const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     const signIn = async (role: string, schoolUrn?: string) => {
       const browser = request.agent(t.app.getHttpServer());
@@ -163,15 +163,20 @@ describe('who viewed an ECT’s assessments (R23)', () => {
     const tutorBrowser = await signIn('induction_tutor', urn);
     const tutorPage = await tutorBrowser.get(`/ects/${ectId}`).expect(200);
     expect(tutorPage.text).not.toContain('Who viewed their assessments');
+    await (await signIn('panel_member')).get(`/panel/cases/${ectId}`).expect(200);
     const staffPage = await (await signIn('hub_staff')).get(`/ects/${ectId}`).expect(200);
     expect(staffPage.text).toContain('Who viewed their assessments');
     expect(staffPage.text).toContain('Induction tutor');
     expect(staffPage.text).toContain('Panel member');
     expect(staffPage.text).toContain('ECT page');
+    expect(staffPage.text).toContain('Panel case page');
     const log = await accessLog(ectId);
     expect(log.items.filter((a) => a.what === 'ect-page').map((a) => a.actorRole)).toEqual([
       'hub_staff',
       'induction_tutor',
+    ]);
+    expect(log.items.filter((a) => a.what === 'panel-case-page')).toEqual([
+      expect.objectContaining({ actorRole: 'panel_member', via: `GET /panel/cases/${ectId}` }),
     ]);
   });
 });

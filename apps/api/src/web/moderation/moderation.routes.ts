@@ -96,6 +96,7 @@ export function moderationRoutes(services: WebServices, moderation: ModerationQu
     messages: string[] = [],
   ) => {
     const form = await moderation.form(String(req.params['id']));
+    await services.accessLog.record(principalOf(req), [form.ectId], 'moderation-form', req);
     const names = await schoolNames([form.schoolUrn]);
     const data = form.form as Record<string, unknown>;
     const row = (key: string, value: unknown) =>

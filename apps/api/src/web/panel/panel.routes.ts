@@ -35,11 +35,17 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
   const router = Router();
   const guard = requireRole('panel_member', 'hub_staff');
 
-  router.get('/panel/cases', guard, async (_req, res) => {
+  router.get('/panel/cases', guard, async (req, res) => {
     const [awaiting, decided] = await Promise.all([
       panel.cases({ ...ALL, status: 'awaiting-decision' }),
       panel.cases({ ...ALL, status: 'decided' }),
     ]);
+    await services.accessLog.record(
+      principalOf(req),
+      [...awaiting.items, ...decided.items].map((c) => c.ectId),
+      'panel-cases-list',
+      req,
+    );
     res.render('pages/panel-cases', {
       pageTitle: 'Panel cases',
       awaiting: awaiting.items.map((c) => ({ ...c, name: nameOf(c) })),
@@ -51,6 +57,7 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
 
   router.get('/panel/cases/:id', guard, async (req, res) => {
     const file = await panel.caseFile(String(req.params['id']));
+    await services.accessLog.record(principalOf(req), [file.case.ectId], 'panel-case-page', req);
     const meetings = await panel.meetings(ALL);
     res.render('pages/panel-case', {
       pageTitle: `Panel case: ${nameOf(file.case)}`,
