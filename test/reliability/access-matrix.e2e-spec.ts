@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer } from '@nestjs/core';
+import { writeFileSync } from 'node:fs';
 import { createLogger } from '#platform/logging/logger.js';
-import { IS_PUBLIC } from '../../apps/api/src/auth/auth.decorators.js';
+import { guardedRoutes, type GuardedRoute } from '../../apps/api/src/auth/route-table.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /**
- * Issue 10, access: a matrix generated from the OpenAPI route table — who (tutor of school A, tutor of school B,
- * panel member, hub staff, nobody) × every route × a record of school A or school B. A tutor never reads or
- * writes another school's ECT (404 for a read, 403/404 for a write, and no event either way), and no response
- * to a tutor mentions another school's ECT; nobody without a token gets anything but 401; every response
- * carries the security headers; and the service's own log (captured at debug level) never holds a token, a
- * secret, a password or an ECT's personal data.
+ * Issue 10, access: a matrix generated from the route table (Nest's own, `guardedRoutes`, the same one the
+ * OpenAPI document's security is derived from) — every route × who (tutor of school A, tutor of school B, panel
+ * member, moderator, hub staff, nobody) × a record of school A or school B, with real records behind each path
+ * parameter kind. Every route must be classified (`CLASSIFIED`): a new route fails the test until it is.
+ * Expected: 401 without a token; 403 for a role the route does not allow; for a tutor, another school's ECT,
+ * school or upload answers 404 to a read and 403/404 to a valid write, with no event written, and no answer
+ * (lists and reports included, with or without a school filter) holds anything of another school's ECT; the
+ * tutor's own records answer; AB-wide roles see both schools. The OpenAPI security of each route matches its
+ * guard; every response carries the security headers; and the service's own log (captured at debug level)
+ * never holds a token, a secret, a password or an ECT's personal data.
  */
 const SCHOOL_A = { urn: '330001', name: 'Alder Primary', phase: 'primary', localAuthority: 'Bath' };
 const SCHOOL_B = { urn: '330002', name: 'Beech Academy', phase: 'secondary', localAuthority: 'Hull' };
@@ -70,13 +72,109 @@ const VALID: Record<string, object> = {
   timetables: { from: '2025-09-01', percentOfMainPayRangeTimetable: 90 },
   'assessment-access': { name: 'M', email: 'm@hub.example', role: 'moderator' },
   'erasure-requests': { subjectId: UNKNOWN },
+  'absences/{absenceId}/leave-extension-choice': { extend: true },
+  'absences/{absenceId}/withdrawal': { reason: 'r' },
 };
 
-type Who = 'tutorA' | 'tutorB' | 'panel' | 'hub' | 'none';
-interface Route {
-  method: 'get' | 'post';
-  path: string;
-}
+type Who = 'tutorA' | 'tutorB' | 'panel' | 'moderator' | 'hub' | 'none';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Every route the guard protects, by the kind of record its path names. The matrix below is generated from
+ * Nest's route table (`guardedRoutes`): a route missing here fails the test, so a new route cannot escape it.
+ * - `ect`: the path names one ECT ({id}, {ectId}, {subjectId} = an ECT of the school under test);
+ * - `school`: the path names a school ({urn});
+ * - `upload`: a bulk upload of the school ({id});
+ * - `list`: lists and reports across schools: a tutor's answer must hold nothing of another school;
+ * - `ab`: the Appropriate Body's own records (meetings, moderation forms, cases, training, surveys, jobs,
+ *   projections, calendar, token revocations), never a school's: a tutor is refused by role.
+ * - `public`: authenticated otherwise (a survey link's token) or not at all (health, dev tokens).
+ */
+type Kind = 'ect' | 'school' | 'upload' | 'list' | 'ab' | 'public';
+const CLASSIFIED: Record<string, Kind> = {
+  'GET /health': 'public',
+  'POST /api/v1/dev/tokens': 'public',
+  'POST /api/v1/surveys/{year}/responses': 'public',
+  'POST /api/v1/api-tokens/revocations': 'ab',
+  'GET /api/v1/api-tokens/revocations': 'ab',
+  'POST /api/v1/schools': 'list',
+  'GET /api/v1/schools': 'list',
+  'POST /api/v1/schools/{urn}/contacts': 'school',
+  'GET /api/v1/schools/{urn}': 'school',
+  'GET /api/v1/schools/{urn}/plan': 'school',
+  'POST /api/v1/schools/{urn}/slas': 'school',
+  'POST /api/v1/schools/{urn}/slas/{slaId}/reviews': 'school',
+  'POST /api/v1/schools/{urn}/service-sessions': 'school',
+  'POST /api/v1/schools/{urn}/service-sessions/{sessionId}/attendance': 'school',
+  'GET /api/v1/schools/{urn}/service-record': 'school',
+  // The body names the school the ECT is registered at.
+  'POST /api/v1/ects': 'school',
+  'GET /api/v1/ects': 'list',
+  'GET /api/v1/ects/{id}': 'ect',
+  ...Object.fromEntries(
+    Object.keys(VALID).map((suffix) => [`POST /api/v1/ects/{id}/${suffix}`, 'ect' as const]),
+  ),
+  'GET /api/v1/ects/{id}/events': 'ect',
+  'GET /api/v1/ects/{id}/plan': 'ect',
+  'GET /api/v1/ects/{id}/access-log': 'ect',
+  'POST /api/v1/people/{subjectId}/erasure': 'ect',
+  'POST /api/v1/bulk-uploads/registrations': 'list',
+  'POST /api/v1/bulk-uploads/outcomes': 'list',
+  'GET /api/v1/bulk-uploads/{id}': 'upload',
+  'GET /api/v1/bulk-uploads/{id}/errors.csv': 'upload',
+  'POST /api/v1/bulk-uploads/{id}/confirm': 'upload',
+  'GET /api/v1/jobs': 'ab',
+  'GET /api/v1/jobs/notifications': 'ab',
+  'GET /api/v1/jobs/{queue}': 'ab',
+  'GET /api/v1/jobs/{queue}/{id}': 'ab',
+  'POST /api/v1/jobs/{queue}/{id}/retry': 'ab',
+  'POST /api/v1/admin/projections/{name}/rebuild': 'ab',
+  'GET /api/v1/entitlements': 'list',
+  'GET /api/v1/entitlements/schools': 'list',
+  'GET /api/v1/due-items': 'list',
+  'GET /api/v1/early-help/queue': 'list',
+  'GET /api/v1/early-help/cases/{id}': 'ect',
+  'POST /api/v1/early-help/cases/{id}/actions': 'ect',
+  'POST /api/v1/training/{year}/programme': 'ab',
+  'GET /api/v1/training/{year}/events': 'list',
+  'GET /api/v1/training/{year}/groups/suggestion': 'list',
+  'POST /api/v1/training/{year}/groups': 'ab',
+  'GET /api/v1/training/{year}/groups': 'list',
+  'POST /api/v1/training/{year}/attendance': 'ab',
+  'GET /api/v1/training/{year}/attendance': 'list',
+  'POST /api/v1/surveys/{year}': 'ab',
+  'GET /api/v1/surveys/{year}': 'ab',
+  'POST /api/v1/surveys/{year}/invitations': 'ab',
+  'GET /api/v1/surveys/{year}/respondents': 'list',
+  'POST /api/v1/surveys/{year}/reminders': 'ab',
+  'GET /api/v1/reports/annual-survey/{year}': 'list',
+  'POST /api/v1/reports/annual-survey/{year}/generations': 'ab',
+  'GET /api/v1/panel/cases': 'list',
+  'GET /api/v1/panel/cases/{ectId}': 'ect',
+  'GET /api/v1/panel/meetings': 'ab',
+  'GET /api/v1/panel/meetings/{id}': 'ab',
+  'POST /api/v1/panel/meetings': 'ab',
+  'POST /api/v1/panel/meetings/{id}/members': 'ab',
+  'POST /api/v1/panel/meetings/{id}/decisions': 'ab',
+  'GET /api/v1/moderation/queue': 'list',
+  'GET /api/v1/moderation/agreement-rates': 'list',
+  'GET /api/v1/moderation/checks/{id}': 'ab',
+  'POST /api/v1/moderation/checks/{id}': 'ab',
+  'POST /api/v1/moderation/checks/{id}/return': 'ab',
+  // Hub calendar (another change): the AB's own terms and FTE days, hub staff only.
+  'GET /api/v1/calendar': 'ab',
+  'PUT /api/v1/calendar/academic-years/{year}': 'ab',
+  'PUT /api/v1/calendar/fte-term-days': 'ab',
+};
+/** Path parameters that name no school's record: the same value whichever school is under test. */
+const NEUTRAL_PARAMS: Record<string, string> = {
+  year: '2025',
+  queue: 'long',
+  name: 'no-such-projection',
+  absenceId: UNKNOWN,
+  slaId: UNKNOWN,
+  sessionId: UNKNOWN,
+};
 
 function ectRegistration(trn: string, school: string, name: string) {
   return {
@@ -101,7 +199,8 @@ describe('reliability: access matrix over every route', () => {
   const tokens = {} as Record<Exclude<Who, 'none'>, string>;
   const ect = {} as Record<'A' | 'B', { id: string; trn: string; lastName: string; email: string }>;
   const upload = {} as Record<'A' | 'B', string>;
-  let routes: Route[] = [];
+  let panelMeeting = UNKNOWN;
+  let routes: GuardedRoute[] = [];
   const headerFailures: string[] = [];
   let responses = 0;
   let savedDatabaseUrl: string | undefined;
@@ -128,10 +227,17 @@ describe('reliability: access matrix over every route', () => {
     if (missing.length) headerFailures.push(`${label}: ${missing.join(', ')}`);
   };
 
-  const call = async (who: Who, method: 'get' | 'post', path: string, body?: object) => {
+  const call = async (
+    who: Who,
+    method: Method,
+    path: string,
+    body?: object,
+    headers: Record<string, string> = {},
+  ) => {
     let req = t.http[method](path);
     if (who !== 'none') req = req.set('Authorization', `Bearer ${tokens[who]}`);
-    const response = await (method === 'post' ? req.send(body ?? {}) : req);
+    for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
+    const response = await (method === 'get' ? req : req.send(body ?? {}));
     checkHeaders(`${method.toUpperCase()} ${path} as ${who}`, response.headers as Record<string, string>);
     return response;
   };
@@ -157,6 +263,7 @@ describe('reliability: access matrix over every route', () => {
     });
     tokens.hub = await t.token('hub_staff');
     tokens.panel = await t.token('panel_member');
+    tokens.moderator = await t.token('moderator');
     tokens.tutorA = await t.token('induction_tutor', [SCHOOL_A.urn]);
     tokens.tutorB = await t.token('induction_tutor', [SCHOOL_B.urn]);
     for (const school of [SCHOOL_A, SCHOOL_B]) await call('hub', 'post', '/api/v1/schools', school);
@@ -185,133 +292,229 @@ describe('reliability: access matrix over every route', () => {
         if (tries > 10) throw new Error(`ECT ${key} never appeared: ${read.status}`);
       }
     }
-    const doc = (await t.http.get('/api/docs/openapi.json').expect(200)).body as {
-      paths: Record<string, Record<string, unknown>>;
-    };
-    routes = Object.entries(doc.paths).flatMap(([path, item]) =>
-      (['get', 'post'] as const).filter((m) => item[m]).map((method) => ({ method, path })),
-    );
+    const meeting = await call('hub', 'post', '/api/v1/panel/meetings', {
+      heldOn: '2025-11-10',
+      quorum: 1,
+      members: [{ personId: '5c3f1e2d-0a9b-4c8d-8e7f-6a5b4c3d2e1f', name: 'Pat Panel' }],
+    });
+    expect(meeting.status).toBe(201);
+    panelMeeting = meeting.body.id as string;
+    routes = guardedRoutes(t.app, 'api/v1');
   }, 120_000);
   afterAll(async () => {
     await t?.close();
     if (savedDatabaseUrl) process.env['DATABASE_URL'] = savedDatabaseUrl;
   });
 
-  /** The route's path for a record of `school`: the ECT, its school, its upload; unknown ids elsewhere. */
-  const pathFor = (route: Route, school: 'A' | 'B') =>
-    route.path
-      .replace('{id}', route.path.startsWith('/api/v1/bulk-uploads/') ? upload[school] : ect[school].id)
-      .replace('{urn}', (school === 'A' ? SCHOOL_A : SCHOOL_B).urn)
-      .replace('{subjectId}', ect[school].id)
-      .replace(/\{\w+\}/g, UNKNOWN);
-  const isPublic = (path: string) => /^\/api\/v1\/dev\/tokens$|^\/api\/docs|^\/health|^\/metrics/.test(path);
-  const scoped = (path: string) => /\{(id|urn|subjectId)\}/.test(path);
+  const keyOf = (route: { method: string; path: string }) => `${route.method.toUpperCase()} ${route.path}`;
+  const kindOf = (route: GuardedRoute): Kind => CLASSIFIED[keyOf(route)]!;
 
-  it('the route table is the OpenAPI document', () => {
-    expect(routes.length).toBeGreaterThan(40);
+  /** The route's path for the records of `school`: its ECT, school, upload; the AB's meeting; neutral values. */
+  const pathFor = (route: GuardedRoute, school: 'A' | 'B') =>
+    route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      const kind = kindOf(route);
+      if (name === 'urn') return (school === 'A' ? SCHOOL_A : SCHOOL_B).urn;
+      if (name === 'id' && kind === 'upload') return upload[school];
+      if (name === 'id' && route.path.startsWith('/api/v1/panel/meetings/')) return panelMeeting;
+      if ((name === 'id' || name === 'ectId' || name === 'subjectId') && kind === 'ect')
+        return ect[school].id;
+      if (name in NEUTRAL_PARAMS) return NEUTRAL_PARAMS[name]!;
+      if (name === 'id') return UNKNOWN;
+      throw new Error(`${keyOf(route)}: path parameter {${name}} of no known kind: add it to the matrix`);
+    });
+  let registrations = 0;
+  const validBody = (route: GuardedRoute, school: 'A' | 'B') =>
+    (route.path === '/api/v1/ects'
+      ? ectRegistration(
+          `93310${String(++registrations).padStart(2, '0')}`,
+          (school === 'A' ? SCHOOL_A : SCHOOL_B).urn,
+          'Cal',
+        )
+      : undefined) ??
+    VALID[/\/ects\/\{id\}\/(.+)$/.exec(route.path)?.[1] ?? ''] ??
+    (route.path.endsWith('/contacts') ? { role: 'mentor', name: 'M', email: 'm@x.example' } : undefined);
+  const ROLE_OF = {
+    tutorA: 'induction_tutor',
+    tutorB: 'induction_tutor',
+    panel: 'panel_member',
+    moderator: 'moderator',
+    hub: 'hub_staff',
+  } as const;
+  const may = (route: GuardedRoute, who: Exclude<Who, 'none'>) =>
+    !route.roles || route.roles.includes(ROLE_OF[who]);
+
+  it('classifies every route of the route table, and the OpenAPI document shows each one with its guard', async () => {
+    const unclassified = routes.filter((r) => !CLASSIFIED[keyOf(r)]).map(keyOf);
+    expect(unclassified).toEqual([]);
+    // A classified route that is gone is only worth a note (a route under way elsewhere may not be mounted yet).
+    const gone = Object.keys(CLASSIFIED).filter((key) => !routes.some((r) => keyOf(r) === key));
+    if (gone.length)
+      process.stdout.write(`reliability/access: classified but not mounted: ${gone.join(', ')}\n`);
+    expect(
+      routes
+        .filter((r) => r.isPublic)
+        .map(keyOf)
+        .sort(),
+    ).toEqual(
+      Object.entries(CLASSIFIED)
+        .filter(([, kind]) => kind === 'public')
+        .map(([key]) => key)
+        .sort(),
+    );
+    // The document's security is the guard's: none on a public route, a bearer token on every other one.
+    const doc = (await t.http.get('/api/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, operation]) => ({
+          key: `${method.toUpperCase()} ${path}`,
+          security: operation.security,
+        })),
+    );
+    expect(documented.map((d) => d.key).sort()).toEqual(routes.map(keyOf).sort());
+    for (const route of routes) {
+      const security = documented.find((d) => d.key === keyOf(route))!.security;
+      expect([keyOf(route), security]).toEqual([keyOf(route), route.isPublic ? [] : [{ bearer: [] }]]);
+    }
+    expect(documented.find((d) => d.key === 'POST /api/v1/surveys/{year}/responses')!.security).toEqual([]);
   });
 
-  /** Routes marked `@Public()` (they authenticate otherwise, e.g. a survey link's token), from Nest's metadata. */
-  const publicRoutes = (): Set<string> => {
-    const out = new Set<string>();
-    for (const module of t.app.get(ModulesContainer).values()) {
-      for (const wrapper of module.controllers.values()) {
-        const type = wrapper.metatype as (new (...args: never[]) => unknown) | null;
-        if (!type) continue;
-        const base = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
-        for (const name of Object.getOwnPropertyNames(type.prototype)) {
-          const handler = (type.prototype as Record<string, unknown>)[name];
-          if (typeof handler !== 'function' || !Reflect.getMetadata(IS_PUBLIC, handler)) continue;
-          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-          const path = ['api/v1', base, String(Reflect.getMetadata(PATH_METADATA, handler) ?? '')]
-            .filter((p) => p && p !== '/')
-            .join('/')
-            .replace(/:(\w+)/g, '{$1}');
-          out.add(`${method!.toLowerCase()} /${path}`);
-        }
-      }
-    }
-    return out;
-  };
-
-  it('nobody without a token gets anything but 401 from the API', async () => {
+  it('nobody without a token gets anything but 401; public routes refuse an empty anonymous request', async () => {
     let checked = 0;
-    const open = publicRoutes();
-    for (const route of routes.filter((r) => !isPublic(r.path))) {
-      if (open.has(`${route.method} ${route.path}`)) {
-        // Public by design: it must still refuse an anonymous empty request.
-        const response = await call('none', route.method, pathFor(route, 'A'), {});
-        expect([route.path, response.status >= 400 && response.status < 500]).toEqual([route.path, true]);
-        continue;
+    for (const route of routes) {
+      const before = await eventCount();
+      const response = await call('none', route.method as Method, pathFor(route, 'A'), {});
+      const where = `${keyOf(route)} anonymous: ${response.status}`;
+      if (route.isPublic) {
+        expect([where, response.status < 500]).toEqual([where, true]);
+      } else {
+        expect([where, response.status]).toEqual([where, 401]);
+        checked++;
       }
-      const response = await call('none', route.method, pathFor(route, 'A'), {});
-      expect([route.path, response.status]).toEqual([route.path, 401]);
-      checked++;
+      expect([where, await eventCount()]).toEqual([where, before]);
     }
     const forged = await t.http
       .get('/api/v1/ects')
       .set('Authorization', `Bearer ${tokens.hub.slice(0, -4)}AAAA`);
     expect(forged.status).toBe(401);
-    process.stdout.write(
-      `reliability/access: ${checked} routes refuse a caller without a token; public by design: ${[...open].join(', ')}\n`,
-    );
+    process.stdout.write(`reliability/access: ${checked} routes refuse a caller without a token\n`);
   });
 
-  it("a tutor never reads or writes another school's ECT, and no answer mentions it", async () => {
-    const tally = { reads: 0, writes: 0, writesWithValidBody: 0 };
-    for (const [who, own, other] of [
-      ['tutorA', 'A', 'B'],
-      ['tutorB', 'B', 'A'],
-    ] as const) {
-      const foreign = ect[other];
-      for (const route of routes.filter((r) => !isPublic(r.path))) {
-        const path = pathFor(route, other);
-        const before = await eventCount();
-        const suffix = /\/ects\/\{id\}\/(.+)$/.exec(route.path)?.[1];
-        const valid = route.method === 'post' && suffix ? VALID[suffix] : undefined;
-        const response = await call(who, route.method, path, valid ?? {});
-        const where = `${route.method.toUpperCase()} ${route.path} as ${who} on school ${other}: ${response.status}`;
-        if (route.method === 'get' && scoped(route.path)) {
-          // 404 (no probing); 403 only when the role may never use the route, whichever school it names.
-          if (response.status === 403) {
-            const ownAnswer = await call(who, 'get', pathFor(route, own));
-            expect([where, ownAnswer.status]).toEqual([where, 403]);
-          } else expect([where, response.status]).toEqual([where, 404]);
-          tally.reads++;
-        } else if (route.method === 'post' && scoped(route.path)) {
-          expect([where, valid ? [403, 404] : [400, 403, 404]]).toEqual([
-            where,
-            expect.arrayContaining([response.status]),
-          ]);
-          tally.writes++;
-          if (valid) tally.writesWithValidBody++;
-        } else {
-          // Lists and reports: whatever the status, nothing of the other school's ECT.
-          const filtered = await call(
+  it('route × role × school: roles by the guard, 0 cross-school reads or writes, nothing of another school in any answer', async () => {
+    const tally = { requests: 0, forbiddenByRole: 0, crossSchoolRefused: 0, ownSchool: 0, abWide: 0 };
+    const cells: string[] = [];
+    const failures: string[] = [];
+    for (const route of routes.filter((r) => !r.isPublic)) {
+      const kind = kindOf(route);
+      const method = route.method as Method;
+      for (const who of ['tutorA', 'tutorB', 'panel', 'moderator', 'hub'] as const) {
+        for (const school of ['A', 'B'] as const) {
+          const own = who === 'tutorA' ? 'A' : who === 'tutorB' ? 'B' : null;
+          const foreign = own === null ? null : ect[own === 'A' ? 'B' : 'A'];
+          const crossSchool = own !== null && school !== own;
+          // Valid bodies only for tutors (so a refusal is about scope, not shape); AB-wide roles send {} and change
+          // nothing (a hub transfer of ECT B into school A would move it into tutor A's scope).
+          const valid = method === 'get' || own === null ? undefined : validBody(route, school);
+          const before = await eventCount();
+          // A tutor's own-school write carries a stale If-Match: it reaches the record without changing it.
+          const response = await call(
             who,
-            'get',
-            `${path}?schoolUrn=${(other === 'A' ? SCHOOL_A : SCHOOL_B).urn}`,
+            method,
+            pathFor(route, school),
+            valid ?? {},
+            own !== null && !crossSchool && valid && kind === 'ect' ? { 'If-Match': '"999999"' } : {},
           );
-          for (const text of [response.text, filtered.text]) {
-            for (const marker of [foreign.id, foreign.trn, foreign.lastName, foreign.email]) {
-              expect([where, text.includes(marker)]).toEqual([where, false]);
+          tally.requests++;
+          const status = response.status;
+          const where = `${keyOf(route)} as ${who} on school ${school}: ${status}`;
+          let expected: string;
+          const failed = (what: string) => failures.push(`${where} (expected ${expected}) ${what}`.trim());
+          if (!may(route, who)) {
+            expected = '403';
+            if (status !== 403) failed('');
+            tally.forbiddenByRole++;
+          } else if (own === null) {
+            // AB-wide roles see every school's records; an upload is its uploader's and hub staff's only; the
+            // fixtures' ECTs are on no panel.
+            expected =
+              kind === 'upload' && method === 'get'
+                ? who === 'hub'
+                  ? '200'
+                  : '404'
+                : route.path === '/api/v1/panel/cases/{ectId}'
+                  ? '404'
+                  : method === 'get' && kind !== 'ab' && kind !== 'list'
+                    ? '200'
+                    : 'not 401/403/5xx';
+            if (
+              /^\d+$/.test(expected)
+                ? status !== Number(expected)
+                : [401, 403].includes(status) || status >= 500
+            )
+              failed('');
+            tally.abWide++;
+          } else if (kind === 'ect' || kind === 'school' || kind === 'upload') {
+            if (crossSchool) {
+              // 404 for reads and writes alike (no probing); 403 is also no leak for a write.
+              expected = method === 'get' ? '404' : valid ? '403/404' : '400/403/404';
+              if (!expected.split('/').map(Number).includes(status)) failed('');
+              tally.crossSchoolRefused++;
+            } else {
+              expected = method === 'get' ? '200' : 'not 401/403/404/5xx';
+              if (method === 'get' ? status !== 200 : [401, 403, 404].includes(status) || status >= 500)
+                failed('');
+              tally.ownSchool++;
+            }
+          } else {
+            // Lists and reports: whatever they answer (not a 5xx), nothing of another school's ECT.
+            expected = 'no 5xx, nothing of another school';
+            if (status >= 500) failed('');
+            tally.ownSchool++;
+          }
+          if (foreign) {
+            const texts = [response.text];
+            if (method === 'get' && (kind === 'list' || kind === 'ab')) {
+              const filtered = await call(who, 'get', `${pathFor(route, school)}?schoolUrn=${SCHOOL_A.urn}`);
+              const other = await call(who, 'get', `${pathFor(route, school)}?schoolUrn=${SCHOOL_B.urn}`);
+              texts.push(filtered.text, other.text);
+            }
+            // The id only counts when the caller did not send it (a 404 may repeat the id it was asked for).
+            const sent = pathFor(route, school).includes(foreign.id);
+            const markers = {
+              id: sent ? null : foreign.id,
+              trn: foreign.trn,
+              name: foreign.lastName,
+              email: foreign.email,
+            };
+            for (const text of texts) {
+              for (const [label, marker] of Object.entries(markers)) {
+                if (marker && text.includes(marker))
+                  failed(`: the answer holds the other school's ECT ${label}`);
+              }
             }
           }
-          tally.reads++;
+          if ((crossSchool || !may(route, who)) && (await eventCount()) !== before)
+            failed(': an event was written');
+          cells.push(`${keyOf(route)}\t${who}\t${school}\t${expected}\t${status}`);
         }
-        expect([where, await eventCount()]).toEqual([where, before]);
-      }
-      // The same routes on the tutor's own school answer (so the matrix is not vacuous).
-      const mine = await call(who, 'get', `/api/v1/ects/${ect[own].id}`);
-      expect(mine.status).toBe(200);
-    }
-    for (const who of ['hub', 'panel'] as const) {
-      for (const school of ['A', 'B'] as const) {
-        expect((await call(who, 'get', `/api/v1/ects/${ect[school].id}`)).status).toBe(200);
       }
     }
-    process.stdout.write(`reliability/access: cross-school ${JSON.stringify(tally)}, 0 leaks\n`);
-  });
+    // The tutors' own ECTs answer (so the matrix is not vacuous).
+    for (const [who, own] of [
+      ['tutorA', 'A'],
+      ['tutorB', 'B'],
+    ] as const) {
+      expect((await call(who, 'get', `/api/v1/ects/${ect[own].id}`)).status).toBe(200);
+    }
+    expect(failures).toEqual([]);
+    if (process.env['ACCESS_MATRIX_OUT'])
+      writeFileSync(process.env['ACCESS_MATRIX_OUT'], cells.join('\n') + '\n');
+    process.stdout.write(
+      `reliability/access: ${routes.length} routes × 5 roles × 2 schools ${JSON.stringify(tally)}, 0 cross-school reads or writes\n`,
+    );
+  }, 300_000);
 
   it('every response carried the security headers', async () => {
     for (const path of ['/api/docs/openapi.json', '/health', '/sign-in', '/no-such-page', '/api/v1/nope']) {
