@@ -133,7 +133,14 @@ describeWithChromium('AB panel and moderation pages in Chromium, axe WCAG 2.2 AA
 
   it('hub staff: schedule a panel meeting for a case, a member from the ECT’s school refused (R21)', async () => {
     await web.signInAsDeveloper('hub_staff', { name: 'Hana Hub' });
-    await browser.page.getByRole('link', { name: 'Panel', exact: true }).click();
+    // The hub dashboard counts the panel's, early help's and moderation's queues, each linking to its list.
+    await web.goto('/');
+    expect(await web.heading()).toBe('Hub dashboard');
+    await expect(browser.page.getByRole('link', { name: /forms? to check$/ }).count()).resolves.toBe(1);
+    await expect(browser.page.getByRole('link', { name: /open cases?$/ }).count()).resolves.toBe(1);
+    await check('hub-dashboard-queues');
+    await browser.page.getByRole('link', { name: '1 case awaiting a decision' }).click();
+    expect(await web.heading()).toBe('Panel cases');
     await browser.page.getByRole('link', { name: /^Panel meetings/ }).click();
     expect(await web.heading()).toBe('Panel meetings');
     await expect(browser.page.getByRole('cell', { name: '1 September 2027' }).count()).resolves.toBe(1);

@@ -89,15 +89,25 @@ async function hubDashboard(services: WebServices, principal: Principal) {
   };
 }
 
-/** What needs the hub's attention: ECTs missing an R22 entitlement, failed jobs (each links to its list). */
+/**
+ * What needs the hub's attention, each linking to its list: ECTs missing an R22 entitlement, failed jobs, panel
+ * cases awaiting a decision (and how many are past R16), open early-help cases, moderation checks to do.
+ */
 async function hubAttention(extra: TutorHubServices, principal: Principal) {
-  const [entitlements, jobs] = await Promise.all([
+  const [entitlements, jobs, awaiting, earlyHelp, moderation] = await Promise.all([
     extra.entitlements.list(principal, { page: 1, pageSize: 10_000 }),
     extra.jobs.overview(),
+    extra.panel.cases({ page: 1, pageSize: 10_000, status: 'awaiting-decision' }),
+    extra.earlyHelp.list({ page: 1, pageSize: 1, status: 'open' }),
+    extra.moderation.queue({ page: 1, pageSize: 1, status: 'to-check' }),
   ]);
   return {
     entitlementShortfalls: entitlements.items.filter((e) => e.notMet > 0).length,
     failedJobs: jobs.queues.reduce((sum, q) => sum + (q.counts.failed ?? 0), 0),
+    panelAwaiting: awaiting.total,
+    panelOverdue: awaiting.items.filter((c) => c.overdue).length,
+    earlyHelpOpen: earlyHelp.total,
+    moderationToCheck: moderation.total,
   };
 }
 
