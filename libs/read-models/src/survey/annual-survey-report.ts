@@ -287,12 +287,15 @@ export async function buildAnnualSurveyReport(
     });
   await onProgress(5, stages, 'questions, themes and actions');
 
+  // Grouped once: filtering the whole list for each school was O(schools × responses) (issue 9).
+  const invitationsBySchool = groupBy(invitations, (i) => i.school_urn);
+  const responsesBySchool = groupBy(responses, (r) => r.school_urn);
   const scope = (urn: string | null): ReportScope => {
     const key = urn ?? AB;
-    const inv = urn === null ? invitations : invitations.filter((i) => i.school_urn === urn);
+    const inv = urn === null ? invitations : (invitationsBySchool.get(urn) ?? []);
     const invited = inv.reduce((n, i) => n + i.invited, 0);
     const responded = inv.reduce((n, i) => n + i.responded, 0);
-    const answersOf = urn === null ? responses : responses.filter((r) => r.school_urn === urn);
+    const answersOf = urn === null ? responses : (responsesBySchool.get(urn) ?? []);
     const questions = definition.questions.map((q): QuestionResult => {
       const summary = summariseQuestion(
         q.kind,
@@ -376,8 +379,7 @@ async function previousMeans(db: Db, year: number): Promise<Map<string, number |
     school_urn: string;
     answers: Record<string, Answer>;
   }[];
-  const bySchool = new Map<string, typeof rows>();
-  for (const row of rows) bySchool.set(row.school_urn, [...(bySchool.get(row.school_urn) ?? []), row]);
+  const bySchool = groupBy(rows, (row) => row.school_urn);
   const scopes: [string, typeof rows][] = [[AB, rows], ...bySchool.entries()];
   for (const [key, scopeRows] of scopes)
     for (const q of definition.questions) {
@@ -386,4 +388,16 @@ async function previousMeans(db: Db, year: number): Promise<Map<string, number |
       result.set(`${key}|${q.id}`, summariseQuestion(q.kind, answers).mean);
     }
   return result;
+}
+
+/** The items by key, each group in the items' order. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
