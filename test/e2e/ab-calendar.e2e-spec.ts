@@ -225,4 +225,39 @@ describe('R1: hub staff configure term dates (PUT /api/v1/calendar/academic-year
     expect(live).toEqual(rebuilt);
     expect(live['plan_ects']!.join()).toContain('2027-07-21');
   });
+  it('sets the FTE term length (400 out of bounds, idempotent) and documents the routes in OpenAPI', async () => {
+    const bad = await t.http
+      .put('/api/v1/calendar/fte-term-days')
+      .set(auth(hub))
+      .send({ fteTermDays: 12.5 })
+      .expect(400);
+    expect(bad.body.message.join(' | ')).toContain('fteTermDays');
+    await t.http.put('/api/v1/calendar/fte-term-days').set(auth(tutor)).send({ fteTermDays: 63 }).expect(403);
+    const set = await t.http
+      .put('/api/v1/calendar/fte-term-days')
+      .set(auth(hub))
+      .send({ fteTermDays: 63 })
+      .expect(200);
+    expect(set.body).toMatchObject({ revision: 1 });
+    const again = await t.http
+      .put('/api/v1/calendar/fte-term-days')
+      .set(auth(hub))
+      .send({ fteTermDays: 63 })
+      .expect(200);
+    expect(again.body).toMatchObject({ revision: 1 });
+    const listed = (await t.http.get('/api/v1/calendar').set(auth(hub)).expect(200)).body;
+    expect(listed).toMatchObject({ revision: 1, fteTermDays: 63, fteTermDaysSource: 'configured' });
+    expect(t.ledger.domain.calendar.fteTermDays).toBe(63);
+
+    const openapi = (await t.http.get('/api/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, object>;
+    };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/calendar',
+        '/api/v1/calendar/academic-years/{year}',
+        '/api/v1/calendar/fte-term-days',
+      ]),
+    );
+  });
 });

@@ -247,4 +247,26 @@ describe('AB calendar properties (R1)', () => {
       { numRuns: 60 },
     );
   });
+  it('R1: whatever day a change is made, a term that had ended keeps its dates, and no term is made to end in the past', () => {
+    fc.assert(
+      fc.property(validYear, fc.integer({ min: -30, max: 400 }), ({ academicYear, terms }, dayOffset) => {
+        const on = addDays(`${academicYear}-09-01`, dayOffset);
+        const before = new TermCalendar().academicYearTerms(academicYear);
+        let events: AbCalendarEvent[];
+        try {
+          events = decide(setYear(academicYear, terms, on), initialAbCalendarState());
+        } catch (error) {
+          expect(error).toMatchObject({ kind: 'statutory', rule: 'R1' });
+          return;
+        }
+        const after = termCalendarOf(fold(abCalendarDecider, events)).academicYearTerms(academicYear);
+        for (const name of TERM_NAMES) {
+          if (before[name].end < on) expect(after[name]).toEqual(before[name]);
+          else if (after[name].start !== before[name].start || after[name].end !== before[name].end)
+            expect(after[name].end >= on).toBe(true);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
 });
