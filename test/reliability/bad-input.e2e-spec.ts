@@ -20,8 +20,9 @@ const SCHOOL_B = { urn: '320002', name: 'Cedar School', phase: 'secondary', loca
 /** Routes whose success changes more than a record (rebuilding projections, issuing tokens): not fuzzed. */
 const SKIP = [/^\/api\/v1\/admin\//];
 
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 interface Operation {
-  method: 'get' | 'post';
+  method: (typeof METHODS)[number];
   path: string;
   fields: string[];
   /** Consumes CSV or multipart rather than JSON. */
@@ -46,7 +47,7 @@ function operations(doc: OpenApi): Operation[] {
   const out: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     if (SKIP.some((re) => re.test(path))) continue;
-    for (const method of ['get', 'post'] as const) {
+    for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
       const content = op.requestBody?.content ?? {};
@@ -203,11 +204,12 @@ describe(`reliability: ${RUNS} generated bad requests against every JSON route`,
           });
           body = shaped;
         }
-        const before = r.op.method === 'post' ? await eventCount() : 0;
+        const write = r.op.method !== 'get';
+        const before = write ? await eventCount() : 0;
         let call = t.http[r.op.method](path).set('Authorization', `Bearer ${tokens[r.who]}`);
         for (const [name, value] of Object.entries(r.headers)) call = call.set(name, value);
         if (Object.keys(r.query).length > 0) call = call.query(r.query);
-        if (r.op.method === 'post') {
+        if (write) {
           if (typeof body === 'string') call = call.set('Content-Type', 'application/json').send(body);
           else call = call.send(JSON.stringify(body) ?? 'null').set('Content-Type', 'application/json');
         }
@@ -222,7 +224,7 @@ describe(`reliability: ${RUNS} generated bad requests against every JSON route`,
           if (!Array.isArray(messages) || messages.length === 0) throw new Error(`no message: ${where}`);
           for (const m of messages) if (typeof m !== 'string' || m.trim() === '') throw new Error(where);
         }
-        if (r.op.method === 'post' && response.status >= 400) {
+        if (write && response.status >= 400) {
           const after = await eventCount();
           if (after !== before) throw new Error(`a refused request wrote ${after - before} events: ${where}`);
         }
