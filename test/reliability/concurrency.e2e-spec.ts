@@ -73,7 +73,8 @@ describe(`reliability: ${CLIENTS} concurrent clients on ${ECTS} ECTs`, () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-  });
+    // Starting a ledger and waiting for projections takes longer than jest's 30 s on a busy shared machine.
+  }, 120_000);
   afterAll(async () => {
     if (!t) return;
     await new Promise<void>((resolve) => t.app.getHttpServer().close(() => resolve()));
