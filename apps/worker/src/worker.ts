@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import type { Projection } from '#read-models/projection.js';
 import { ProjectionRunner } from '#read-models/runner/projection-runner.js';
+import { catchUpFromEmpty } from '#read-models/runner/catch-up-from-empty.js';
 import type { Clock } from '#platform/clock/clock.js';
 import { createLedgerDomain, type LedgerDomain } from '../../api/src/domain/ledger-domain.js';
 import { CalendarWatcher } from './calendar-watcher.js';
@@ -47,6 +48,18 @@ export async function startWorker(
     onError: (projection, error) =>
       logger.error({ err: error, projection }, 'projection batch failed; retrying'),
   });
+  // Projections that never applied anything (a new database, a new projection) with a long log behind them
+  // are built in one rebuild pass first: the runner's batches would fold every ECT stream once per projection.
+  const built = await catchUpFromEmpty(runtime.dataSource, runtime.eventStore, projections);
+  if (built.length > 0)
+    logger.info(
+      {
+        projections: built.map((b) => b.projection),
+        events: built[0]!.eventsRead,
+        seconds: built[0]!.seconds,
+      },
+      'projections built from the log in one pass',
+    );
   await runner.start();
   logger.info({ projections: projections.map((p) => p.name) }, 'projections running');
   let calendar: CalendarWatcher | null = null;
