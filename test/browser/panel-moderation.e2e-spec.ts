@@ -277,6 +277,11 @@ describeWithChromium('AB panel and moderation pages in Chromium, axe WCAG 2.2 AA
     await web.fill('Rationale for the decision', 'Every standard met, strong evidence');
     for (const name of ['Alex Chair', 'Bea Member', 'Cal Oakteacher']) await present(name).check();
     await web.press('Record decision');
+    // Check answers first; the panel's rules (R21 here) refuse when it is recorded, back on the form.
+    expect(await web.heading()).toBe('Check the panel’s decision before recording it');
+    expect(await web.summaryValue('Decision')).toBe('Pass');
+    await web.press('Record decision');
+    expect(await web.heading()).toBe('Record the panel’s decision');
     const conflict = await web.errorSummary();
     expect(conflict).toHaveLength(1);
     expect(conflict[0]).toMatch(/^R21: .*Cal Oakteacher/);
@@ -293,6 +298,20 @@ describeWithChromium('AB panel and moderation pages in Chromium, axe WCAG 2.2 AA
     expect(await web.inlineErrors()).toEqual(['Enter why Dee Member dissented']);
     await check('panel-decision-dissent-errors', true);
     await web.fill('Why Dee Member dissented', 'The evidence of TS5 is thin');
+    await web.press('Record decision');
+    expect(await web.heading()).toBe('Check the panel’s decision before recording it');
+    expect((await web.summaryValue('Members present')).split('\n')).toEqual([
+      'Alex Chair',
+      'Bea Member',
+      'Dee Member',
+      'Eli Member',
+      'Fay Member',
+    ]);
+    expect((await web.summaryValue('Dissent')).split('\n')).toEqual([
+      'Bea Member: Would extend by one term to see questioning improve',
+      'Dee Member: The evidence of TS5 is thin',
+    ]);
+    await check('panel-decision-check', true);
     await web.press('Record decision');
     expect(await web.heading()).toBe('Nia Okafor');
     await expect(browser.page.getByText('The panel’s decision is recorded').count()).resolves.toBe(1);

@@ -121,8 +121,23 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
     });
   };
 
+  /** The answers wait in the session between the form and the check-answers page, per case and meeting. */
+  const draftKey = (req: Request) =>
+    `panel-decision:${String(req.params['id'])}:${text(req.query['meeting'])}`;
+  const readDraft = (req: Request): Record<string, unknown> | null => {
+    const raw = req.session.drafts?.[draftKey(req)]?.['json'];
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+  };
+  const saveDraft = (req: Request, values: Record<string, unknown> | null) => {
+    req.session.drafts ??= {};
+    if (values) req.session.drafts[draftKey(req)] = { json: JSON.stringify(values) };
+    else delete req.session.drafts[draftKey(req)];
+  };
+
   router.get('/panel/cases/:id/decision', guard, async (req, res) => {
-    await decisionForm(req, res, {}, {});
+    // "Change" from the check-answers page opens the form as it was left.
+    const draft = req.query['change'] === '1' ? readDraft(req) : null;
+    await decisionForm(req, res, draft ?? {}, {});
   });
 
   router.post('/panel/cases/:id/decision', guard, async (req, res) => {
@@ -157,18 +172,81 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
     const values = { ...body, decidedOn };
     if (Object.keys(errors).length > 0) return decisionForm(req, res, values, errors);
 
+    const answers: Record<string, unknown> = { ...values };
+    delete answers['_csrf'];
+    saveDraft(req, answers);
+    res.redirect(303, `/panel/cases/${file.case.ectId}/decision/check?meeting=${meeting.meetingId}`);
+  });
+
+  router.get('/panel/cases/:id/decision/check', guard, async (req, res) => {
+    const draft = readDraft(req);
+    if (!draft) return res.redirect(303, `/panel/cases/${String(req.params['id'])}/decision`);
+    await renderCheck(req, res, draft);
+  });
+
+  const renderCheck = async (req: Request, res: Response, draft: Record<string, unknown>) => {
+    const file = await panel.caseFile(String(req.params['id']));
+    const meeting = await panel.meeting(text(req.query['meeting']));
+    const who = (id: string) => meeting.members.find((m) => m.personId === id)?.name ?? 'Name erased';
+    const changeHref = `/panel/cases/${file.case.ectId}/decision?meeting=${meeting.meetingId}&change=1`;
+    const row = (key: string, value: { text: string } | { html: string }) => ({
+      key: { text: key },
+      value,
+      actions: { items: [{ href: changeHref, text: 'Change', visuallyHiddenText: key.toLowerCase() }] },
+    });
+    const decision = text(draft['decision']);
+    const dissent = list(draft['dissent']);
+    res.render('pages/check-answers', {
+      pageTitle: 'Check the panel’s decision before recording it',
+      caption: nameOf(file.case),
+      heading: 'Check the panel’s decision before recording it',
+      backLink: changeHref,
+      action: `/panel/cases/${file.case.ectId}/decision/check?meeting=${meeting.meetingId}`,
+      submitText: 'Record decision',
+      rows: [
+        row('Panel meeting', { text: govukDate(meeting.heldOn) }),
+        row('Decision', {
+          text:
+            (OUTCOMES[decision] ?? decision) +
+            (decision === 'extend' ? ` by ${text(draft['extensionTerms'])} FTE terms` : ''),
+        }),
+        row('Date of the decision', { text: govukDate(draft['decidedOn']) }),
+        row('Members present', {
+          html: list(draft['present'])
+            .map((id) => escapeHtml(who(id)))
+            .join('<br>'),
+        }),
+        row('Rationale', { text: text(draft['rationale']) }),
+        row('Dissent', {
+          html: dissent.length
+            ? dissent
+                .map((id) => `${escapeHtml(who(id))}: ${escapeHtml(text(draft[`dissentReason-${id}`]))}`)
+                .join('<br>')
+            : 'None',
+        }),
+      ],
+    });
+  };
+
+  router.post('/panel/cases/:id/decision/check', guard, async (req, res) => {
+    const draft = readDraft(req);
+    if (!draft) return res.redirect(303, `/panel/cases/${String(req.params['id'])}/decision`);
+    const meeting = await panel.meeting(text(req.query['meeting']));
+    const file = await panel.caseFile(String(req.params['id']));
+    const decision = text(draft['decision']);
+    const dissent = list(draft['dissent']);
     const request = plainToInstance(RecordPanelDecisionRequestDto, {
       ectId: file.case.ectId,
       decision,
-      decidedOn,
-      rationale,
-      present,
-      ...(decision === 'extend' ? { extensionTerms: Number(extensionTerms) } : {}),
+      decidedOn: text(draft['decidedOn']),
+      rationale: text(draft['rationale']),
+      present: list(draft['present']),
+      ...(decision === 'extend' ? { extensionTerms: Number(text(draft['extensionTerms'])) } : {}),
       ...(dissent.length
         ? {
             dissent: dissent.map((personId) => ({
               personId,
-              reason: text(body[`dissentReason-${personId}`]),
+              reason: text(draft[`dissentReason-${personId}`]),
             })),
           }
         : {}),
@@ -177,13 +255,17 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
       await services.execute(
         principalOf(req),
         (context) => new RecordPanelDecisionCommand(meeting.meetingId, request, context),
-        text(body['key']) || undefined,
+        text(draft['key']) || undefined,
       );
     } catch (error) {
       const messages = commandErrorMessages(error);
       if (!messages) throw error;
-      return decisionForm(req, res, { ...values, key: randomUUID() }, {}, messages.map(named(meeting)));
+      // A refused decision goes back to the form, with what was refused; a corrected retry gets a new key.
+      const retry = { ...draft, key: randomUUID() };
+      saveDraft(req, retry);
+      return decisionForm(req, res, retry, {}, messages.map(named(meeting)));
     }
+    saveDraft(req, null);
     res.redirect(303, `/panel/cases/${file.case.ectId}?recorded=1`);
   });
 
@@ -316,4 +398,11 @@ function splitDate(value: string, typed: Record<string, unknown>) {
     month: text(typed['decidedOn-month']) || (month ? String(Number(month)) : ''),
     year: text(typed['decidedOn-year']) || year,
   };
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
