@@ -271,6 +271,14 @@ describe('?asAt= on every read model', () => {
     await get(`/api/v1/schools/${hub.schools[1]!.urn}/plan`, { asAt: MID }, tutor).expect(404);
   });
 
+  it('serves concurrent as-at reads in turn (at most two replays at once), each with the same answer', async () => {
+    const one = await body('/api/v1/ects', { pageSize: 500, asAt: MID });
+    const many = await Promise.all(
+      Array.from({ length: 5 }, () => body('/api/v1/ects', { pageSize: 500, asAt: MID })),
+    );
+    for (const answer of many) expect(answer).toEqual(one);
+  });
+
   it('answers 400 for an asAt that is not a date or is in the future, and leaves no replay schema behind', async () => {
     for (const asAt of [
       'yesterday',

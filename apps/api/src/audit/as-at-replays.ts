@@ -36,6 +36,7 @@ export interface ReadView {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_REPLAYS = 2;
 
 /**
  * A read model as it stood at a past date or instant (R23 audit, issue 5): the log up to then is replayed
@@ -100,7 +101,33 @@ export class AsAtReplays {
     const today = this.asAtDate(asAt);
     const built = this.current();
     const chosen = projections.map((name) => built.get(name)!);
-    return replayAsAt(this.dataSource, this.store, chosen, asAt, (manager) => read({ manager, today, asAt }));
+    await this.acquire();
+    try {
+      return await replayAsAt(this.dataSource, this.store, chosen, asAt, (manager) =>
+        read({ manager, today, asAt }),
+      );
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
+   * A replay reads the whole log (about a rebuild's work), so at most MAX_REPLAYS run at once per process;
+   * the rest wait their turn rather than crowd the database pool out from under the live reads.
+   */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private async acquire(): Promise<void> {
+    if (this.running < MAX_REPLAYS) {
+      this.running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running -= 1;
   }
 
   /** The London date of `asAt`, or 400 when it is later than now. */
