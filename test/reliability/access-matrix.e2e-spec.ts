@@ -172,7 +172,6 @@ const NEUTRAL_PARAMS: Record<string, string> = {
   queue: 'long',
   name: 'no-such-projection',
   absenceId: UNKNOWN,
-  slaId: UNKNOWN,
   sessionId: UNKNOWN,
 };
 
@@ -299,6 +298,18 @@ describe('reliability: access matrix over every route', () => {
     });
     expect(meeting.status).toBe(201);
     panelMeeting = meeting.body.id as string;
+    for (const [key, school] of [
+      ['a', SCHOOL_A.urn],
+      ['b', SCHOOL_B.urn],
+    ] as const) {
+      const sla = await call('hub', 'post', `/api/v1/schools/${school}/slas`, {
+        slaId: `sla-${key}`,
+        startsOn: '2025-09-01',
+        endsOn: '2027-08-31',
+        commitments: [{ id: 'visits', description: 'Two visits a year' }],
+      });
+      expect(sla.status).toBe(201);
+    }
     routes = guardedRoutes(t.app, 'api/v1');
   }, 120_000);
   afterAll(async () => {
@@ -315,6 +326,7 @@ describe('reliability: access matrix over every route', () => {
       const kind = kindOf(route);
       if (name === 'urn') return (school === 'A' ? SCHOOL_A : SCHOOL_B).urn;
       if (name === 'id' && kind === 'upload') return upload[school];
+      if (name === 'slaId') return `sla-${school.toLowerCase()}`;
       if (name === 'id' && route.path.startsWith('/api/v1/panel/meetings/')) return panelMeeting;
       if ((name === 'id' || name === 'ectId' || name === 'subjectId') && kind === 'ect')
         return ect[school].id;
