@@ -80,7 +80,6 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
 
   it('rebuilds only the projections that never applied anything, then the runner carries on from there', async () => {
     // `started` has applied the first 5 events through the runner; `fresh` has not applied any.
-    // (Its loop alone: `catchUp` while the loops run can apply a batch twice; see the report of issue 9.)
     const runner = new ProjectionRunner(dataSource, store, [started], { pollIntervalMs: 10 });
     await runner.start();
     while ((await total('catch_up_spec_started')) < 5) await new Promise((r) => setTimeout(r, 20));
@@ -108,5 +107,48 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
     expect(await total('catch_up_spec_started')).toBe(28);
     // Nothing empty any more: a second call rebuilds nothing.
     expect(await catchUpFromEmpty(dataSource, store, [fresh, started], { minEvents: 10 })).toEqual([]);
+  }, 60_000);
+});
+
+d('ProjectionRunner.catchUp beside the running loops (skipped: set DATABASE_URL)', () => {
+  const name = `catch_up_race_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  let admin: pg.Client;
+  let dataSource: DataSource;
+  const store = new MemoryEventStore();
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(databaseUrl!);
+    url.pathname = `/${name}`;
+    dataSource = await openReadModelDataSource({ url: url.toString(), entities: [...started.entities] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('applies each event once when catchUp() runs while the loop steps too', async () => {
+    for (let i = 0; i < 5; i++)
+      await store.append(`s-${i % 2}`, [
+        {
+          eventId: randomUUID(),
+          type: 'A',
+          schemaVersion: 1,
+          data: { i },
+          metadata: { actor: 'spec', correlationId: 'c', causationId: 'c' },
+        },
+      ]);
+    const runner = new ProjectionRunner(dataSource, store, [started], { pollIntervalMs: 60_000 });
+    await runner.start();
+    await runner.catchUp();
+    await runner.stop();
+    const rows = (await dataSource.query(
+      `SELECT coalesce(sum(n), 0)::int AS n FROM catch_up_spec_started`,
+    )) as { n: number }[];
+    expect(rows[0]!.n).toBe(5);
   }, 60_000);
 });

@@ -22,6 +22,8 @@ interface RunningProjection {
   claimed: boolean;
   lastError: string | null;
   eventsApplied: number;
+  /** The step in progress: `catchUp()` beside the loop must not read the same batch and apply it twice. */
+  stepping: Promise<unknown>;
 }
 
 export interface ProjectionStatus {
@@ -69,6 +71,7 @@ export class ProjectionRunner {
         claimed: false,
         lastError: null,
         eventsApplied: 0,
+        stepping: Promise.resolve(),
       });
     }
     this.batchSize = options.batchSize ?? 500;
@@ -173,8 +176,18 @@ export class ProjectionRunner {
     }
   }
 
+  /** One batch, after any step of this projection in progress (the loop's or `catchUp()`'s). */
+  private step(r: RunningProjection): Promise<number> {
+    const next = r.stepping.then(
+      () => this.stepOnce(r),
+      () => this.stepOnce(r),
+    );
+    r.stepping = next.catch(() => undefined);
+    return next;
+  }
+
   /** One batch: returns how many events it moved past (0 when there was nothing new). */
-  private async step(r: RunningProjection): Promise<number> {
+  private async stepOnce(r: RunningProjection): Promise<number> {
     const batch = await this.store.readAll({ after: r.position, limit: this.batchSize });
     if (batch.length === 0) return 0;
     const last = batch[batch.length - 1]!.position;
@@ -196,6 +209,8 @@ export class ProjectionRunner {
   }
 
   private sleep(ms: number): Promise<void> {
+    // Stopped while stepping (no sleep to wake then): do not start a poll interval's sleep.
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const previous = this.wake;
       const done = () => {
