@@ -129,9 +129,9 @@ export class ApiRateLimit implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis) {
-      await this.redis.quit().catch(() => undefined);
-      this.redis.disconnect();
-    }
+    if (!this.redis) return;
+    // quit() waits for a connection that may never come back; disconnect() also stops reconnecting.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect(false);
   }
 }
