@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
+import { runRevokeToken } from '../../apps/cli/src/revoke-token.command.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /**
@@ -88,6 +89,27 @@ describe('API token revocation', () => {
     expect((await get(second)).status).toBe(401);
   });
 
+  it('operators revoke from the CLI too (`ledger revoke-token`), recorded as the OS user', async () => {
+    const tutor = await issue(t, 'induction_tutor', [SCHOOL.urn]);
+    const lines: string[] = [];
+    const print = (line: string) => lines.push(line);
+    const ds = t.ledger.runtime.dataSource;
+    expect(await runRevokeToken(ds, { tokenId: tutor.tokenId }, print)).toBe(2);
+    expect(await runRevokeToken(ds, { tokenId: 'nope', reason: 'x' }, print)).toBe(2);
+    expect(await runRevokeToken(ds, { reason: 'x' }, print)).toBe(2);
+    expect((await get(tutor.token)).status).toBe(200);
+    expect(await runRevokeToken(ds, { tokenId: tutor.tokenId, reason: 'Phone lost' }, print)).toBe(0);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`^Revoked: token ${tutor.tokenId} \\(revocation [0-9a-f-]{36}\\)\\.$`),
+    );
+    expect(lines.slice(0, 3)).toEqual([
+      '--reason must say why (1-500 characters).',
+      '--token-id must be the token id given when it was issued (a UUID).',
+      'Give exactly one of --token-id <id> (one token) or --user <userId> (all their tokens).',
+    ]);
+    expect((await get(tutor.token)).status).toBe(401);
+  });
+
   it('a token without an id (it could never be revoked) is refused', async () => {
     const noId = await new SignJWT({ role: 'hub_staff', schools: [], name: 'H' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -126,10 +148,12 @@ describe('API token revocation', () => {
       .set('Authorization', `Bearer ${hub.token}`);
     expect(list.status).toBe(200);
     expect(list.body.items.map((r: { reason: string }) => r.reason)).toEqual([
+      'Phone lost',
       'Left the AB',
       'Laptop stolen',
     ]);
-    expect(list.body.items[0]).toMatchObject({ revokedBy: hub.userId, revokedAt: expect.any(String) });
+    expect(list.body.items[0].revokedBy).toMatch(/^cli:/);
+    expect(list.body.items[1]).toMatchObject({ revokedBy: hub.userId, revokedAt: expect.any(String) });
     const tutorList = await t.http
       .get('/api/v1/api-tokens/revocations')
       .set('Authorization', `Bearer ${tutor.token}`);

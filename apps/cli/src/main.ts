@@ -11,6 +11,7 @@ import { composeLedger } from './compose.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { runGenerate } from './generate/generate.command.js';
 import { runSimulateSurvey } from './generate/simulate-survey.command.js';
+import { runRevokeToken } from './revoke-token.command.js';
 
 const USAGE = `Usage: ledger <command> [options]
 
@@ -20,6 +21,8 @@ Commands:
   rebuild <projection>|--all               replay the log into fresh read-model tables and swap them in
   generate --scale hub|national [--seed N]  write deterministic scale data (bench/README.md)
   simulate-survey [--year 2025] [--seed N]  simulate the annual survey on the register; time the report
+  revoke-token (--token-id ID | --user ID) --reason TEXT
+                                           revoke one API token, or every token a user was issued until now
   help                                     this text
 
 Configuration comes from environment variables: see README.md, "Configuration".`;
@@ -35,6 +38,9 @@ async function main(argv: string[]): Promise<number> {
       scale: { type: 'string' },
       seed: { type: 'string' },
       year: { type: 'string' },
+      'token-id': { type: 'string' },
+      user: { type: 'string' },
+      reason: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -102,6 +108,18 @@ async function main(argv: string[]): Promise<number> {
           );
         }
         return 0;
+      } finally {
+        await ledger.runtime.close();
+      }
+    }
+    case 'revoke-token': {
+      const ledger = await composeLedger(config, logger);
+      try {
+        return await runRevokeToken(ledger.runtime.dataSource, {
+          tokenId: values['token-id'],
+          user: values.user,
+          reason: values.reason,
+        });
       } finally {
         await ledger.runtime.close();
       }
