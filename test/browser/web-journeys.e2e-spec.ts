@@ -451,6 +451,13 @@ describeWithChromium('web service in Chromium: one journey per role, axe WCAG 2.
     expect(await web.heading()).toBe('Statutory entitlements');
     await expect(browser.page.getByRole('rowheader', { name: ALDER.name }).count()).resolves.toBe(1);
     await check('entitlements', true);
+    // The ECTs with a shortfall fit one page here: no pagination, and a page past the end is the last page.
+    const shortfalls = await browser.page.locator('table').nth(1).locator('tbody tr').count();
+    expect(shortfalls).toBeGreaterThan(0);
+    await expect(browser.page.locator('.govuk-pagination').count()).resolves.toBe(0);
+    expect(await web.goto('/entitlements?page=9')).toBe(200);
+    await expect(browser.page.locator('table').nth(1).locator('tbody tr').count()).resolves.toBe(shortfalls);
+    await browser.page.getByRole('link', { name: 'Dashboard', exact: true }).click();
     await browser.page.getByRole('link', { name: 'Jobs', exact: true }).click();
     expect(await web.heading()).toBe('Jobs and notifications');
     await check('jobs', true);

@@ -8,11 +8,14 @@ import { In } from 'typeorm';
 import { EctEntity } from '#read-models/ects/ect-register.projection.js';
 import { ENTITLEMENTS } from '../../entitlements/list-entitlements.query.dto.js';
 import { ENTITLEMENT_NAMES, ENTITLEMENT_TAGS } from '../ects/ect-page-extras.js';
+import { pageOf, paginationLinks, requestedPage } from '../view-models/pagination.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 import type { WebServices } from '../web-services.js';
 
 const ALL = { page: 1, pageSize: 10_000 };
+/** ECTs with a shortfall listed per page. */
+export const PAGE_SIZE = 50;
 
 export function entitlementRoutes(services: WebServices, extra: TutorHubServices): Router {
   const router = Router();
@@ -25,7 +28,9 @@ export function entitlementRoutes(services: WebServices, extra: TutorHubServices
       services.schools.visibleTo(principal),
     ]);
     const schoolNames = new Map(visible.map((s) => [s.urn, s.name]));
-    const short = ects.items.filter((e) => e.notMet > 0);
+    // The ECTs with a shortfall can be hundreds across the hub: one page of them at a time.
+    const allShort = ects.items.filter((e) => e.notMet > 0);
+    const { page, pages, items: short } = pageOf(allShort, requestedPage(req.query['page']), PAGE_SIZE);
     const people = short.length
       ? await services.dataSource.getRepository(EctEntity).find({
           where: { id: In(short.map((e) => e.ectId)) },
@@ -65,6 +70,10 @@ export function entitlementRoutes(services: WebServices, extra: TutorHubServices
           .map((c) => ({ name: ENTITLEMENT_NAMES[c.entitlement] ?? c.entitlement, detail: c.detail })),
       })),
       notMetTag: ENTITLEMENT_TAGS['not-met'],
+      shortfallCount: allShort.length,
+      shownFrom: (page - 1) * PAGE_SIZE + 1,
+      shownTo: (page - 1) * PAGE_SIZE + short.length,
+      pagination: paginationLinks(page, pages, (n) => `/entitlements?page=${n}`),
     });
   });
 

@@ -17,6 +17,7 @@ import type { PanelCase, PanelQueries } from '../../panel/panel-queries.js';
 import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
+import { paginationLinks, requestedPage } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 
 /** How many new people the form offers at once (the hub adds more later through the API). */
@@ -75,7 +76,7 @@ export function panelMeetingRoutes(services: WebServices, panel: PanelQueries): 
   const caseFor = async (id: string) => (id ? (await panel.caseFile(id)).case : null);
 
   router.get('/panel/meetings', hub, async (req, res) => {
-    const page = Math.max(1, Number.parseInt(text(req.query['page']), 10) || 1);
+    const page = requestedPage(req.query['page']);
     const meetings = await panel.meetings({ page, pageSize: PAGE_SIZE });
     const pages = Math.max(1, Math.ceil(meetings.total / PAGE_SIZE));
     res.render('pages/panel-meetings', {
@@ -88,18 +89,7 @@ export function panelMeetingRoutes(services: WebServices, panel: PanelQueries): 
         { text: String(m.quorum), format: 'numeric' },
         { text: String(m.decisions.length), format: 'numeric' },
       ]),
-      pagination:
-        pages > 1
-          ? {
-              previous: page > 1 ? { href: `/panel/meetings?page=${page - 1}` } : undefined,
-              next: page < pages ? { href: `/panel/meetings?page=${page + 1}` } : undefined,
-              items: Array.from({ length: pages }, (_, i) => ({
-                number: i + 1,
-                href: `/panel/meetings?page=${i + 1}`,
-                current: i + 1 === page,
-              })),
-            }
-          : null,
+      pagination: paginationLinks(page, pages, (n) => `/panel/meetings?page=${n}`),
     });
   });
 
