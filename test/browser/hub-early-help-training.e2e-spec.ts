@@ -188,6 +188,57 @@ describeWithChromium(
       await check('training-attendance-recorded');
     });
 
+    it('schools: a school’s page, and its service level agreement recorded with check answers', async () => {
+      await browser.page.getByRole('link', { name: 'Schools', exact: true }).click();
+      const first = browser.page.locator('table a.govuk-link').first();
+      const name = await first.innerText();
+      await first.click();
+      expect(await web.heading()).toBe(name);
+      await expect(
+        browser.page.getByText('No service level agreement is recorded with this school.').count(),
+      ).resolves.toBe(1);
+      await check('school');
+      await browser.page.getByRole('button', { name: 'Record a service level agreement' }).click();
+      expect(await web.heading()).toBe('Record a service level agreement');
+      await web.press('Continue');
+      const summary = await web.errorSummary();
+      expect(summary).toEqual([
+        'Enter the date the agreement starts',
+        'Enter the date the agreement ends',
+        'Enter at least one commitment',
+      ]);
+      expect(await web.inlineErrors()).toEqual(summary);
+      await check('school-sla-errors', true);
+
+      // Three years is more than the decider allows: refused on the check page, then corrected.
+      await web.fillDate('Start date', '2025-09-01');
+      await web.fillDate('End date', '2028-08-31');
+      const commitment = browser.page.getByRole('group', { name: 'Commitment 1', exact: true });
+      await commitment.getByLabel('What the hub commits to').fill('Answer requests for AB advice');
+      await commitment.getByLabel('Within how many working days (optional)').fill('5');
+      await web.press('Continue');
+      expect(await web.heading()).toBe('Check the service level agreement before recording it');
+      expect(await web.summaryValue('Commitment 1')).toBe(
+        'Answer requests for AB advice (within 5 working days)',
+      );
+      await check('school-sla-check', true);
+      await web.press('Record agreement');
+      expect(await web.errorSummary()).toEqual(['a service level agreement runs for at most two years']);
+      await browser.page.getByRole('link', { name: 'Change end date' }).click();
+      await web.fillDate('End date', '2027-08-31');
+      await web.press('Continue');
+      expect(await web.summaryValue('Ends')).toBe('31 August 2027');
+      await web.press('Record agreement');
+      expect(await web.heading()).toBe(name);
+      await expect(browser.page.locator('.govuk-notification-banner').innerText()).resolves.toContain(
+        'The service level agreement is recorded',
+      );
+      expect(await web.summaryValue('Answer requests for AB advice')).toBe(
+        'Within 5 working days. Not reviewed yet',
+      );
+      await check('school-sla-recorded', true);
+    });
+
     it('has no axe violations at WCAG 2.2 AA on any page visited', () => {
       expect(findings).toEqual([]);
     });

@@ -24,6 +24,7 @@ import { ectRoutes } from './ects/ects.routes.js';
 import { registerEctRoutes } from './ects/register-ect.routes.js';
 import { progressReviewRoutes } from './ects/progress-review.routes.js';
 import { schoolRoutes } from './schools/schools.routes.js';
+import { schoolServiceRoutes } from './schools/school-service.routes.js';
 import { surveyRoutes } from './surveys/survey.routes.js';
 import { JOB_QUEUE, type JobQueue } from '#jobs/job-queue.port.js';
 import { earlyHelpRoutes } from './hub/early-help.routes.js';
@@ -116,6 +117,7 @@ export async function mountWebApp(app: NestExpressApplication, options: WebAppOp
   web.use(trainingPublishRoutes(services, app));
   web.use(trainingRoutes(services, app));
   web.use(calendarRoutes(services, app));
+  web.use(schoolServiceRoutes(services));
   web.use(webNotFound);
   web.use(webErrorHandler);
 
