@@ -226,6 +226,10 @@ describeWithChromium('web service in Chromium: one journey per role, axe WCAG 2.
     expect(await web.goto(`/ects/${birchEctId}/progress-review/review`)).toBe(404);
     expect(await web.heading()).toBe('Page not found');
     expect(await web.goto('/schools')).toBe(403);
+    // A school's page and its SLA form are the hub's, even for the tutor's own school.
+    expect(await web.goto(`/schools/${ALDER.urn}`)).toBe(403);
+    expect(await web.goto(`/schools/${ALDER.urn}/sla`)).toBe(403);
+    expect(await web.goto('/training/2025/publish')).toBe(403);
     await check('forbidden');
     await web.signOut();
   });
