@@ -242,11 +242,20 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
     if (reportPath) {
       // `{year}`: the year the report phase simulated (without it the API answers 404 quickly).
       const url = `${base}${reportPath.replace(/\{year\}/, String(REPORT_YEAR))}`;
+      // Status 0: no answer within 2 minutes (or the request failed); the run goes on.
       const timed = async (accept: string) => {
         const started = process.hrtime.bigint();
-        const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept } });
-        await response.arrayBuffer();
-        return { seconds: Number(process.hrtime.bigint() - started) / 1e9, status: response.status };
+        const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+        try {
+          const response = await fetch(url, {
+            headers: { authorization: `Bearer ${token}`, accept },
+            signal: AbortSignal.timeout(120_000),
+          });
+          await response.arrayBuffer();
+          return { seconds: seconds(), status: response.status };
+        } catch {
+          return { seconds: seconds(), status: 0 };
+        }
       };
       const json = await timed('application/json');
       const pdf = await timed('application/pdf');
