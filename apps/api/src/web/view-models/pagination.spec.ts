@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { pageOf, paginationLinks, requestedPage } from './pagination.js';
+import { pageHref, pageOf, pageWithin, paginationLinks, requestedPage, showing } from './pagination.js';
 
 const href = (n: number) => `/list?page=${n}`;
 const numbers = (links: ReturnType<typeof paginationLinks>) =>
@@ -67,6 +67,41 @@ describe('pagination of long lists', () => {
           expect(links.next === undefined).toBe(page === pages);
         },
       ),
+    );
+  });
+
+  it('keeps the filters that have a value in the page links, and leaves page 1 without ?page=', () => {
+    const link = pageHref('/moderation', { term: '2025-autumn', schoolUrn: undefined, kind: '', page: 7 });
+    expect(link(1)).toBe('/moderation?term=2025-autumn');
+    expect(link(3)).toBe('/moderation?term=2025-autumn&page=3');
+    expect(pageHref('/panel/cases', { page: 2 }, 'decidedPage')(4)).toBe('/panel/cases?page=2&decidedPage=4');
+    expect(pageHref('/panel/cases', {})(1)).toBe('/panel/cases');
+    expect(pageHref('/x', { q: 'a&b c' })(2)).toBe('/x?q=a%26b+c&page=2');
+  });
+
+  it('says which rows a page shows out of the total', () => {
+    expect(showing(2, 50, 1234, 'cases')).toBe('Showing 51 to 100 of 1,234 cases');
+    expect(showing(25, 50, 1234, 'cases')).toBe('Showing 1,201 to 1,234 of 1,234 cases');
+    expect(showing(1, 50, 0, 'cases')).toBeNull();
+    expect(pageWithin(99, 50, 1234)).toEqual({ page: 25, pages: 25 });
+    expect(pageWithin(3, 50, 0)).toEqual({ page: 1, pages: 1 });
+  });
+
+  it('shows every row exactly once across the pages of any total (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 10, max: 200 }), (total, size) => {
+        const { pages } = pageWithin(1, size, total);
+        let next = 1;
+        for (let page = 1; page <= pages; page += 1) {
+          const [, first, last, of] = /^Showing ([\d,]+) to ([\d,]+) of ([\d,]+) rows$/
+            .exec(showing(page, size, total, 'rows')!)!
+            .map((n) => Number(n.replace(/,/g, '')));
+          expect(first).toBe(next);
+          expect(of).toBe(total);
+          next = last! + 1;
+        }
+        expect(next).toBe(total + 1);
+      }),
     );
   });
 });

@@ -48,3 +48,41 @@ export function paginationLinks(
     items,
   };
 }
+
+/**
+ * A list page's link to page `n`: the list's filters stay in the link (only those with a value), so paging
+ * never drops what the user filtered by; page 1 has no `page` parameter of its own.
+ */
+export function pageHref(
+  path: string,
+  filters: Record<string, string | number | undefined>,
+  param = 'page',
+): (n: number) => string {
+  return (n) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filters))
+      if (key !== param && value !== undefined && value !== '') query.set(key, String(value));
+    if (n > 1) query.set(param, String(n));
+    const search = query.toString();
+    return search ? `${path}?${search}` : path;
+  };
+}
+
+/** "Showing 51 to 100 of 1,234 cases" for a page the read model counted; null when the list is empty. */
+export function showing(page: number, pageSize: number, total: number, noun: string): string | null {
+  if (total <= 0) return null;
+  const number = (n: number) => n.toLocaleString('en-GB');
+  const first = (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+  return `Showing ${number(first)} to ${number(last)} of ${number(total)} ${noun}`;
+}
+
+/** The page of a list the read model pages: the one asked for, or the last page when asked past the end. */
+export function pageWithin(
+  requested: number,
+  pageSize: number,
+  total: number,
+): { page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return { page: Math.min(Math.max(1, requested), pages), pages };
+}
