@@ -27,6 +27,9 @@ export interface PanelCaseFile {
   records: PanelCaseRecordRow[];
 }
 
+/** The API's filters, and the web page's own: a decided case whose notifications or appeal window remain. */
+export type PanelCasesFilter = ListPanelCasesQueryDto & { outstanding?: boolean };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -45,7 +48,7 @@ export class PanelQueries {
   }
 
   /** `view`: the live cases and today, or an as-at replay's (names always from the live register). */
-  async cases(query: ListPanelCasesQueryDto, view?: ReadView): Promise<Page<PanelCase>> {
+  async cases(query: PanelCasesFilter, view?: ReadView): Promise<Page<PanelCase>> {
     const { page, pageSize, skip } = pageBounds(query);
     const today = view?.today ?? this.today();
     const qb = (view?.manager ?? this.dataSource.manager)
@@ -63,6 +66,8 @@ export class PanelQueries {
       qb.andWhere("c.status = 'awaiting-decision' AND c.decision_due_by < :today", { today });
     if (query.overdue === 'false')
       qb.andWhere("NOT (c.status = 'awaiting-decision' AND c.decision_due_by < :today)", { today });
+    // R17/R18 still to watch: not every recipient told yet (ECT, head, employer), or an appeal window.
+    if (query.outstanding) qb.andWhere('(jsonb_array_length(c.notified) < 3 OR c.appeal_by IS NOT NULL)');
     const total = await qb.getCount();
     const { entities, raw } = await qb
       .orderBy('c.decision_due_by', 'ASC')

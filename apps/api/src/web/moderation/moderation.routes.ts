@@ -9,17 +9,24 @@ import { plainToInstance } from 'class-transformer';
 import { In } from 'typeorm';
 import { SchoolEntity } from '#read-models/schools/school-directory.projection.js';
 import { AgreementRatesQueryDto } from '../../moderation/list-moderation-queue.query.dto.js';
-import type { ModerationForm, ModerationQueries } from '../../moderation/moderation-queries.js';
+import type {
+  AgreementRate,
+  ModerationForm,
+  ModerationQueries,
+} from '../../moderation/moderation-queries.js';
 import { RecordModerationFindingCommand } from '../../moderation/record-moderation-finding/record-moderation-finding.handler.js';
 import { RecordModerationFindingRequestDto } from '../../moderation/record-moderation-finding/record-moderation-finding.request.dto.js';
 import { ReturnFormForAmendmentCommand } from '../../moderation/return-form-for-amendment/return-form-for-amendment.handler.js';
 import { ReturnFormForAmendmentRequestDto } from '../../moderation/return-form-for-amendment/return-form-for-amendment.request.dto.js';
 import { commandErrorMessages, type FieldErrors } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
+import { MAX_PAGE_SIZE } from '../../http/pagination.js';
 import { govukDate } from '../view-models/format.js';
+import { pageHref, pageWithin, paginationLinks, requestedPage, showing } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 
-const ALL = { page: 1, pageSize: 500 };
+/** Forms to check a page (GOV.UK pagination, as the other long lists). */
+export const PAGE_SIZE = 50;
 const REASONS: Record<string, string> = {
   'not-on-track': 'Not on track',
   'fail-or-extend': 'Fail or extension recommended',
@@ -44,6 +51,18 @@ export function moderationRoutes(services: WebServices, moderation: ModerationQu
   const router = Router();
   const guard = requireRole('moderator', 'hub_staff');
 
+  /** Every row of an agreement-rate table, a read-model page at a time (no silent cut-off at one page). */
+  const everyRate = async (by: 'school' | 'term', filter: { term?: string; schoolUrn?: string }) => {
+    const rows: AgreementRate[] = [];
+    for (let page = 1; ; page += 1) {
+      const got = await moderation.agreementRates(
+        plainToInstance(AgreementRatesQueryDto, { ...filter, by, page, pageSize: MAX_PAGE_SIZE }),
+      );
+      rows.push(...got.items);
+      if (page * MAX_PAGE_SIZE >= got.total) return rows;
+    }
+  };
+
   const schoolNames = async (urns: string[]) => {
     const schools = urns.length
       ? await services.dataSource.getRepository(SchoolEntity).find({ where: { urn: In([...new Set(urns)]) } })
@@ -51,19 +70,42 @@ export function moderationRoutes(services: WebServices, moderation: ModerationQu
     return new Map(schools.map((s) => [s.urn, s.name]));
   };
 
-  router.get('/moderation', guard, async (_req, res) => {
-    const [queue, bySchool, byTerm] = await Promise.all([
-      moderation.queue({ ...ALL, status: 'to-check' }),
-      moderation.agreementRates(plainToInstance(AgreementRatesQueryDto, { ...ALL, by: 'school' })),
-      moderation.agreementRates(plainToInstance(AgreementRatesQueryDto, { ...ALL, by: 'term' })),
+  router.get('/moderation', guard, async (req, res) => {
+    // Filters the page keeps in its page links; anything else in the query is ignored.
+    const term = /^\d{4}-(autumn|spring|summer)$/.test(text(req.query['term']))
+      ? text(req.query['term'])
+      : undefined;
+    const schoolUrn = /^\d{6}$/.test(text(req.query['schoolUrn'])) ? text(req.query['schoolUrn']) : undefined;
+    const kind = KINDS[text(req.query['kind'])] ? text(req.query['kind']) : undefined;
+    const filters = { term, schoolUrn, kind };
+    const requested = requestedPage(req.query['page']);
+    const toCheck = (page: number) =>
+      moderation.queue({ ...filters, status: 'to-check', page, pageSize: PAGE_SIZE });
+    const [first, bySchool, byTerm] = await Promise.all([
+      toCheck(requested),
+      everyRate('school', { term, schoolUrn }),
+      everyRate('term', { term, schoolUrn }),
     ]);
+    // A page past the end is the last page.
+    const { page, pages } = pageWithin(requested, PAGE_SIZE, first.total);
+    const queue = page === requested ? first : await toCheck(page);
     const names = await schoolNames([
       ...queue.items.map((f) => f.schoolUrn),
-      ...bySchool.items.map((r) => r.schoolUrn ?? ''),
+      ...bySchool.map((r) => r.schoolUrn ?? ''),
     ]);
     res.render('pages/moderation-queue', {
       pageTitle: 'Moderation',
       total: queue.total,
+      filterText: [
+        kind && KINDS[kind],
+        term && `from ${termName(term)}`,
+        schoolUrn && `from school URN ${schoolUrn}`,
+      ]
+        .filter(Boolean)
+        .join(' ')
+        .replace(/^(.+)$/, 'Only forms: $1'),
+      showing: showing(page, PAGE_SIZE, queue.total, 'forms'),
+      pagination: paginationLinks(page, pages, pageHref('/moderation', filters)),
       forms: queue.items.map((f) => ({
         id: f.formId,
         name: nameOf(f),
@@ -73,13 +115,13 @@ export function moderationRoutes(services: WebServices, moderation: ModerationQu
         submittedOn: f.submittedOn,
         reason: REASONS[f.reason] ?? f.reason,
       })),
-      schoolRows: bySchool.items.map((r) => [
+      schoolRows: bySchool.map((r) => [
         { text: names.get(r.schoolUrn ?? '') ?? `URN ${r.schoolUrn}` },
         { text: String(r.checked), format: 'numeric' },
         { text: String(r.agreed), format: 'numeric' },
         { text: percent(r.rate), format: 'numeric' },
       ]),
-      termRows: byTerm.items.map((r) => [
+      termRows: byTerm.map((r) => [
         { text: termName(r.term ?? '') },
         { text: String(r.checked), format: 'numeric' },
         { text: String(r.agreed), format: 'numeric' },

@@ -11,13 +11,23 @@ import { plainToInstance } from 'class-transformer';
 import type { PanelCaseRecordRow, PanelMeetingRow } from '#read-models/panel/panel-cases.projection.js';
 import { RecordPanelDecisionCommand } from '../../panel/record-panel-decision/record-panel-decision.handler.js';
 import { RecordPanelDecisionRequestDto } from '../../panel/record-panel-decision/record-panel-decision.request.dto.js';
-import type { PanelCase, PanelQueries } from '../../panel/panel-queries.js';
+import type { PanelCase, PanelCasesFilter, PanelQueries } from '../../panel/panel-queries.js';
 import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
+import {
+  pageHref,
+  pageWithin,
+  paginationLinks,
+  requestedPage,
+  showing,
+  type PaginationLinks,
+} from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 
 const ALL = { page: 1, pageSize: 500 };
+/** Panel cases a page, for each of the page's two lists (GOV.UK pagination, as the other long lists). */
+export const PAGE_SIZE = 50;
 const OUTCOMES: Record<string, string> = { pass: 'Pass', fail: 'Fail', extend: 'Extend induction' };
 const RECOMMENDATIONS: Record<string, string> = {
   satisfactory: 'Satisfactory (pass)',
@@ -25,6 +35,8 @@ const RECOMMENDATIONS: Record<string, string> = {
   extension: 'Extension',
 };
 
+const labelled = (links: PaginationLinks | null, landmarkLabel: string) =>
+  links && { ...links, landmarkLabel };
 const nameOf = (c: Pick<PanelCase, 'firstName' | 'lastName'>) =>
   [c.firstName, c.lastName].filter(Boolean).join(' ') || 'Name erased';
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
@@ -36,22 +48,56 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
   const guard = requireRole('panel_member', 'hub_staff');
 
   router.get('/panel/cases', guard, async (req, res) => {
+    // Filters the page keeps in its page links; anything else in the query is ignored.
+    const schoolUrn = /^\d{6}$/.test(text(req.query['schoolUrn'])) ? text(req.query['schoolUrn']) : undefined;
+    const recommendation = RECOMMENDATIONS[text(req.query['recommendation'])]
+      ? text(req.query['recommendation'])
+      : undefined;
+    const filters = { schoolUrn, recommendation };
+    /** One page of cases, filtered and counted by the read model; a page past the end is the last page. */
+    const pageOfCases = async (filter: PanelCasesFilter, requested: number) => {
+      const first = await panel.cases({ ...filter, ...filters, page: requested, pageSize: PAGE_SIZE });
+      const { page, pages } = pageWithin(requested, PAGE_SIZE, first.total);
+      const cases =
+        page === requested ? first : await panel.cases({ ...filter, ...filters, page, pageSize: PAGE_SIZE });
+      return { cases, page, pages };
+    };
     const [awaiting, decided] = await Promise.all([
-      panel.cases({ ...ALL, status: 'awaiting-decision' }),
-      panel.cases({ ...ALL, status: 'decided' }),
+      pageOfCases({ status: 'awaiting-decision' }, requestedPage(req.query['page'])),
+      pageOfCases({ status: 'decided', outstanding: true }, requestedPage(req.query['decidedPage'])),
     ]);
+    // Each list's links keep the filters and where the other list is.
+    const kept = {
+      ...filters,
+      page: awaiting.page > 1 ? awaiting.page : undefined,
+      decidedPage: decided.page > 1 ? decided.page : undefined,
+    };
     await services.accessLog.record(
       principalOf(req),
-      [...awaiting.items, ...decided.items].map((c) => c.ectId),
+      [...awaiting.cases.items, ...decided.cases.items].map((c) => c.ectId),
       'panel-cases-list',
       req,
     );
     res.render('pages/panel-cases', {
       pageTitle: 'Panel cases',
-      awaiting: awaiting.items.map((c) => ({ ...c, name: nameOf(c) })),
-      decided: decided.items
-        .filter((c) => c.notified.length < 3 || c.appealBy !== null)
-        .map((c) => ({ ...c, name: nameOf(c), outcomeText: OUTCOMES[c.outcome ?? ''] ?? c.outcome })),
+      filters,
+      awaiting: awaiting.cases.items.map((c) => ({ ...c, name: nameOf(c) })),
+      awaitingShowing: showing(awaiting.page, PAGE_SIZE, awaiting.cases.total, 'cases'),
+      // Two lists on one page: each pagination landmark is named for its list.
+      awaitingPagination: labelled(
+        paginationLinks(awaiting.page, awaiting.pages, pageHref('/panel/cases', kept, 'page')),
+        'Cases awaiting a decision: pages',
+      ),
+      decided: decided.cases.items.map((c) => ({
+        ...c,
+        name: nameOf(c),
+        outcomeText: OUTCOMES[c.outcome ?? ''] ?? c.outcome,
+      })),
+      decidedShowing: showing(decided.page, PAGE_SIZE, decided.cases.total, 'cases'),
+      decidedPagination: labelled(
+        paginationLinks(decided.page, decided.pages, pageHref('/panel/cases', kept, 'decidedPage')),
+        'Decided cases: pages',
+      ),
     });
   });
 
