@@ -9,11 +9,14 @@ import type { EctView } from '../../ects/ect-queries.js';
 import type { Principal } from '../../auth/principal.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { dueKind, statusTag } from '../view-models/format.js';
+import { pageHref, pageWithin, paginationLinks, requestedPage, showing } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 
 /** A school's ECTs fit one page; a hub-wide list does not, and its dashboard shows counts instead. */
 const SCHOOL_LIMIT = 500;
+/** A panel member's cases a page (GOV.UK pagination, as the other long lists). */
+const PANEL_PAGE_SIZE = 50;
 
 interface DueItem {
   kind: string;
@@ -30,7 +33,12 @@ export function dashboardRoutes(services: WebServices, extra?: TutorHubServices)
       case 'induction_tutor':
         return res.render('pages/dashboard-tutor', await tutorDashboard(services, principal));
       case 'panel_member':
-        return res.render('pages/dashboard-panel', await panelDashboard(services, principal));
+        return res.render(
+          'pages/dashboard-panel',
+          extra
+            ? await panelCasesDashboard(extra, requestedPage(req.query['page']))
+            : await panelDashboard(services, principal),
+        );
       default:
         return res.render('pages/dashboard-hub', {
           ...(await hubDashboard(services, principal)),
@@ -94,10 +102,12 @@ async function hubDashboard(services: WebServices, principal: Principal) {
  * cases awaiting a decision (and how many are past R16), open early-help cases, moderation checks to do.
  */
 async function hubAttention(extra: TutorHubServices, principal: Principal) {
-  const [entitlements, jobs, awaiting, earlyHelp, moderation] = await Promise.all([
+  const [entitlements, jobs, awaiting, overdue, earlyHelp, moderation] = await Promise.all([
     extra.entitlements.list(principal, { page: 1, pageSize: 10_000 }),
     extra.jobs.overview(),
-    extra.panel.cases({ page: 1, pageSize: 10_000, status: 'awaiting-decision' }),
+    // Counted by the read model, not from a first page of cases (which stopped counting at its size).
+    extra.panel.cases({ page: 1, pageSize: 1, status: 'awaiting-decision' }),
+    extra.panel.cases({ page: 1, pageSize: 1, status: 'awaiting-decision', overdue: 'true' }),
     extra.earlyHelp.list({ page: 1, pageSize: 1, status: 'open' }),
     extra.moderation.queue({ page: 1, pageSize: 1, status: 'to-check' }),
   ]);
@@ -105,9 +115,34 @@ async function hubAttention(extra: TutorHubServices, principal: Principal) {
     entitlementShortfalls: entitlements.items.filter((e) => e.notMet > 0).length,
     failedJobs: jobs.queues.reduce((sum, q) => sum + (q.counts.failed ?? 0), 0),
     panelAwaiting: awaiting.total,
-    panelOverdue: awaiting.items.filter((c) => c.overdue).length,
+    panelOverdue: overdue.total,
     earlyHelpOpen: earlyHelp.total,
     moderationToCheck: moderation.total,
+  };
+}
+
+/**
+ * A panel member's cases awaiting a decision, soonest R16 deadline first, paged by the read model (the
+ * register's list, sorted here, only ever held its first 500 ECTs by name).
+ */
+async function panelCasesDashboard(extra: TutorHubServices, requested: number) {
+  const load = (page: number) =>
+    extra.panel.cases({ status: 'awaiting-decision', page, pageSize: PANEL_PAGE_SIZE });
+  const first = await load(requested);
+  const { page, pages } = pageWithin(requested, PANEL_PAGE_SIZE, first.total);
+  const result = page === requested ? first : await load(page);
+  return {
+    pageTitle: 'Cases awaiting a decision',
+    cases: result.items.map((c) => ({
+      id: c.ectId,
+      name: [c.firstName, c.lastName].filter(Boolean).join(' ') || 'Name erased',
+      schoolUrn: c.schoolUrn,
+      dueBy: c.decisionDueBy,
+      overdue: c.overdue,
+    })),
+    total: result.total,
+    showing: showing(page, PANEL_PAGE_SIZE, result.total, 'cases'),
+    pagination: paginationLinks(page, pages, pageHref('/', {})),
   };
 }
 
