@@ -242,6 +242,38 @@ describe('long lists on the web pages page through every row (issue 6)', () => {
     expect(hub).toContain(`523 cases awaiting a decision</a> (${overdue} past the R16 deadline)`);
   });
 
+  it("pages the annual survey's 530 invitations and counts every response", async () => {
+    const ds = t.ledger.runtime.dataSource;
+    await ds.query(
+      `INSERT INTO survey_definitions (year, title, opens_on, closes_on, questions, defined_on)
+       VALUES (2025, 'Survey 2025', '2026-05-01', '2026-06-30', '[]', '2026-04-01')`,
+    );
+    // 265 schools, a head and a tutor each; every third invitation has been answered.
+    await ds.query(
+      `INSERT INTO survey_invitations
+         (invitation_id, year, school_urn, role, token_hash, expires_on, invited_on, reminders_sent, responded_on)
+       SELECT 'inv-' || n, 2025, (300000 + n / 2)::text, CASE WHEN n % 2 = 0 THEN 'head' ELSE 'tutor' END,
+              'hash-' || n, '2026-07-31', '2026-05-01', 0, CASE WHEN n % 3 = 0 THEN '2026-05-10' END
+         FROM generate_series(0, 529) AS n`,
+    );
+    const answered = Array.from({ length: 530 }, (_, n) => n).filter((n) => n % 3 === 0).length;
+    const seen = new Set<string>();
+    let pages = 0;
+    for (let url: string | null = '/surveys/2025'; url; pages += 1) {
+      const html = (await browser.get(url).expect(200)).text;
+      if (pages === 0) expect(html).toContain(`${answered} of 530 invited`);
+      if (pages === 10) expect(html).toContain('Showing 501 to 530 of 530 invitations');
+      for (const urn of linksIn(
+        html,
+        /<td class="govuk-table__cell">(3\d{5})<\/td>\s*<td class="govuk-table__cell">(?:Headteacher|Induction tutor)/g,
+      ))
+        seen.add(urn);
+      url = nextIn(html);
+    }
+    expect(pages).toBe(11);
+    expect(seen.size).toBe(265);
+  });
+
   it('keeps the pages to their roles: a moderator has no panel cases, a panel member no moderation queue', async () => {
     const as = async (role: string) => {
       const agent = request.agent(t.app.getHttpServer());

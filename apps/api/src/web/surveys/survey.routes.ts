@@ -33,7 +33,11 @@ import { QUEUES } from '../../../../worker/src/jobs/queues.js';
 import { jobIdOf, type JobQueue } from '#jobs/job-queue.port.js';
 import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
+import { pageHref, pageWithin, paginationLinks, requestedPage, showing } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
+
+/** Invitations a page on the survey's admin page (GOV.UK pagination, as the other long lists). */
+const RESPONDENTS_PAGE_SIZE = 50;
 
 const RATING_LABELS = ['1 (poor)', '2', '3', '4', '5 (excellent)'];
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
@@ -190,10 +194,20 @@ export function surveyRoutes(services: WebServices, jobs: JobQueue): Router {
       closes_on: string;
       questions: SurveyQuestion[];
     }[];
-    const respondents = survey
-      ? await listRespondents(services.dataSource, Number(year), { skip: 0, take: 500 })
-      : null;
-    const responded = respondents?.items.filter((r) => r.respondedOn !== null).length ?? 0;
+    // Both counted by the read model; the table pages through every invitation (it stopped at 500).
+    const requested = requestedPage(req.query['page']);
+    const load = (page: number) =>
+      listRespondents(services.dataSource, Number(year), {
+        skip: (page - 1) * RESPONDENTS_PAGE_SIZE,
+        take: RESPONDENTS_PAGE_SIZE,
+      });
+    const first = survey ? await load(requested) : null;
+    const { page, pages } = pageWithin(requested, RESPONDENTS_PAGE_SIZE, first?.total ?? 0);
+    const respondents = first && page !== requested ? await load(page) : first;
+    const responded = survey
+      ? (await listRespondents(services.dataSource, Number(year), { skip: 0, take: 1, responded: true }))
+          .total
+      : 0;
     return res.render('pages/survey-admin', {
       pageTitle: `Annual survey ${year}`,
       activeNav: 'schools',
@@ -201,6 +215,8 @@ export function surveyRoutes(services: WebServices, jobs: JobQueue): Router {
       survey,
       respondents,
       responded,
+      respondentsShowing: showing(page, RESPONDENTS_PAGE_SIZE, respondents?.total ?? 0, 'invitations'),
+      respondentsPagination: paginationLinks(page, pages, pageHref(`/surveys/${year}`, {})),
       standardQuestions: STANDARD_SURVEY_QUESTIONS,
       notice: typeof req.query['done'] === 'string' ? req.query['done'] : null,
     });
