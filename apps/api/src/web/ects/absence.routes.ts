@@ -18,6 +18,7 @@ import { questionFlow } from '../forms/question-flow.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
+import { everyPage } from '../view-models/pagination.js';
 import { ectCaption, ectNameFor, notBefore } from './ect-flow-support.js';
 
 export const ABSENCE_REASON_NAMES: Record<string, string> = {
@@ -160,7 +161,12 @@ export function absenceRoutes(services: WebServices): Router {
     if (!((ect['leaveChoicesPending'] as string[] | undefined) ?? []).includes(absenceId)) {
       throw new NotFoundException();
     }
-    const events = await services.auditTrail.list(principal, ect.id, { pageSize: 500 });
+    // The whole timeline: an ECT with a long induction has more than one read-model page of events.
+    const events = {
+      items: await everyPage((page, pageSize) =>
+        services.auditTrail.list(principal, ect.id, { page, pageSize }),
+      ),
+    };
     const recorded = events.items.find(
       (e) => e.type === 'AbsenceRecorded' && e.data['absenceId'] === absenceId,
     )?.data;

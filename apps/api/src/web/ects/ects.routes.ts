@@ -8,6 +8,7 @@ import { ECT_STATUSES, type EctStatus } from '../../ects/ect-status.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { statusTag } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
+import { everyPage } from '../view-models/pagination.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 import { ectPageView, timelineView } from './ect-page.view-model.js';
 import { ectPageExtras } from './ect-page-extras.js';
@@ -114,7 +115,12 @@ export function ectRoutes(services: WebServices, extra: TutorHubServices): Route
     if (!UUID.test(id)) throw new NotFoundException();
     const ect = await services.ects.get(principal, id.toLowerCase());
     const school = ect.schoolUrn ? await services.schools.get(principal, ect.schoolUrn) : null;
-    const events = await services.auditTrail.list(principal, ect.id, { pageSize: 500 });
+    // The whole timeline: an ECT with a long induction has more than one read-model page of events.
+    const events = {
+      items: await everyPage((page, pageSize) =>
+        services.auditTrail.list(principal, ect.id, { page, pageSize }),
+      ),
+    };
     await services.accessLog.record(principal, [ect.id], 'ect-page', req);
     // R23: hub staff see who has read this ECT's reviews and assessments (the newest 50).
     const accessLog =

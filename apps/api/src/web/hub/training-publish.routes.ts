@@ -19,6 +19,7 @@ import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/f
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
+import { everyPage } from '../view-models/pagination.js';
 
 export const EVENT_KIND_NAMES: Record<(typeof TRAINING_EVENT_KINDS)[number], string> = {
   'induction-conference': 'Induction conference',
@@ -163,7 +164,9 @@ export function trainingPublishRoutes(services: WebServices, app: INestApplicati
     values: Record<string, unknown>,
     errors: FieldErrors,
   ) => {
-    const groups = await queries.groups(year, { pageSize: 500 });
+    const groups = {
+      items: await everyPage((page, pageSize) => queries.groups(year, { page, pageSize })),
+    };
     const audiences = list(values['audiences']);
     res.status(Object.keys(errors).length ? 400 : 200).render('pages/training-event-add', {
       pageTitle: 'Add an event to the programme',

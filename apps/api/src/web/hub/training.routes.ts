@@ -16,6 +16,7 @@ import { parseAcademicYear } from '../../training/training-writes.js';
 import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import type { WebServices } from '../web-services.js';
+import { everyPage } from '../view-models/pagination.js';
 
 const KIND_NAMES: Record<string, string> = {
   'induction-conference': 'Induction conference',
@@ -49,7 +50,9 @@ export function trainingRoutes(services: WebServices, app: INestApplicationConte
 
   router.get('/training/:year', requireRole('hub_staff'), async (req, res) => {
     const year = parseAcademicYear(String(req.params['year']));
-    const events = await queries.events(year, { pageSize: 500 });
+    const events = {
+      items: await everyPage((page, pageSize) => queries.events(year, { page, pageSize })),
+    };
     res.render('pages/training-programme', {
       pageTitle: `Training programme ${yearName(year)}`,
       activeNav: 'training',
@@ -68,7 +71,7 @@ export function trainingRoutes(services: WebServices, app: INestApplicationConte
   const renderGroups = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
     const year = parseAcademicYear(String(req.params['year']));
     const [groups, suggestion] = await Promise.all([
-      queries.groups(year, { pageSize: 500 }),
+      everyPage((page, pageSize) => queries.groups(year, { page, pageSize })).then((items) => ({ items })),
       queries.suggestion(year),
     ]);
     const unplaced = suggestion.groups.flatMap((g) => g.ects).filter((e) => e.groupId === null);

@@ -17,7 +17,7 @@ import type { PanelCase, PanelQueries } from '../../panel/panel-queries.js';
 import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
-import { paginationLinks, requestedPage } from '../view-models/pagination.js';
+import { everyPage, paginationLinks, requestedPage } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 
 /** How many new people the form offers at once (the hub adds more later through the API). */
@@ -63,9 +63,9 @@ export function panelMeetingRoutes(services: WebServices, panel: PanelQueries): 
 
   /** Everyone who has sat on a panel, once each (latest name), to choose from. */
   const knownPeople = async (): Promise<Member[]> => {
-    const meetings = await panel.meetings({ page: 1, pageSize: 500 });
+    const meetings = await everyPage((page, pageSize) => panel.meetings({ page, pageSize }));
     const people = new Map<string, Member>();
-    for (const m of meetings.items)
+    for (const m of meetings)
       for (const p of m.members)
         if (p.name && !people.has(p.personId))
           people.set(p.personId, { personId: p.personId, name: p.name, schoolUrn: p.schoolUrn });

@@ -16,6 +16,7 @@ import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/f
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
 import {
+  everyPage,
   pageHref,
   pageWithin,
   paginationLinks,
@@ -25,7 +26,6 @@ import {
 } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 
-const ALL = { page: 1, pageSize: 500 };
 /** Panel cases a page, for each of the page's two lists (GOV.UK pagination, as the other long lists). */
 export const PAGE_SIZE = 50;
 const OUTCOMES: Record<string, string> = { pass: 'Pass', fail: 'Fail', extend: 'Extend induction' };
@@ -104,7 +104,7 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
   router.get('/panel/cases/:id', guard, async (req, res) => {
     const file = await panel.caseFile(String(req.params['id']));
     await services.accessLog.record(principalOf(req), [file.case.ectId], 'panel-case-page', req);
-    const meetings = await panel.meetings(ALL);
+    const meetings = { items: await everyPage((page, pageSize) => panel.meetings({ page, pageSize })) };
     res.render('pages/panel-case', {
       pageTitle: `Panel case: ${nameOf(file.case)}`,
       backLink: '/panel/cases',

@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { pageHref, pageOf, pageWithin, paginationLinks, requestedPage, showing } from './pagination.js';
+import {
+  everyPage,
+  pageHref,
+  pageOf,
+  pageWithin,
+  paginationLinks,
+  requestedPage,
+  showing,
+} from './pagination.js';
 
 const href = (n: number) => `/list?page=${n}`;
 const numbers = (links: ReturnType<typeof paginationLinks>) =>
@@ -103,5 +111,19 @@ describe('pagination of long lists', () => {
         expect(next).toBe(total + 1);
       }),
     );
+  });
+
+  it('loads every row of a paged list, one read-model page at a time', async () => {
+    const rows = Array.from({ length: 1203 }, (_, i) => i);
+    const asked: number[] = [];
+    const load = async (page: number, pageSize: number) => {
+      asked.push(page);
+      return { items: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length };
+    };
+    expect(await everyPage(load)).toEqual(rows);
+    expect(asked).toEqual([1, 2, 3]);
+    expect(await everyPage(async () => ({ items: [], total: 0 }))).toEqual([]);
+    // A list that shrinks while it is read ends rather than asking for pages forever.
+    expect(await everyPage(async (page) => ({ items: page === 1 ? [1] : [], total: 10 }), 1)).toEqual([1]);
   });
 });

@@ -86,3 +86,19 @@ export function pageWithin(
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return { page: Math.min(Math.max(1, requested), pages), pages };
 }
+
+/**
+ * Every row of a list the read model pages, for a page that needs the whole list (a programme, a picker, a
+ * timeline): one read-model page at a time, so nothing is cut off silently at a page size.
+ */
+export async function everyPage<T>(
+  load: (page: number, pageSize: number) => Promise<{ items: T[]; total: number }>,
+  pageSize = 500,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (let page = 1; ; page += 1) {
+    const got = await load(page, pageSize);
+    rows.push(...got.items);
+    if (got.items.length === 0 || page * pageSize >= got.total) return rows;
+  }
+}
