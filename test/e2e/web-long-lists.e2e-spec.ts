@@ -7,6 +7,7 @@ import {
   ModerationFormEntity,
   type ModerationFormRow,
 } from '#read-models/moderation/moderation-sample.projection.js';
+import { recordNotification } from '#read-models/notifications/notifications-sent.table.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /**
@@ -272,6 +273,31 @@ describe('long lists on the web pages page through every row (issue 6)', () => {
     }
     expect(pages).toBe(11);
     expect(seen.size).toBe(265);
+  });
+
+  it('pages every notification on the jobs page, with the count', async () => {
+    const ds = t.ledger.runtime.dataSource;
+    for (let n = 0; n < 120; n += 1)
+      await recordNotification(ds, {
+        eventId: randomUUID(),
+        recipient: `r${n}`,
+        template: `template-${String(n).padStart(3, '0')}`,
+        channel: 'log',
+      });
+    const templates: string[] = [];
+    let pages = 0;
+    for (let url: string | null = '/jobs'; url; pages += 1) {
+      const html = (await browser.get(url).expect(200)).text;
+      if (pages === 1) expect(html).toContain('Showing 51 to 100 of 120 notifications');
+      templates.push(...linksIn(html, /(template-\d{3})/g));
+      url = nextIn(html);
+    }
+    expect(pages).toBe(3);
+    // Every one exactly once (in the table's seq order, which pooled connections may interleave).
+    expect(templates).toHaveLength(120);
+    expect(new Set(templates)).toEqual(
+      new Set(Array.from({ length: 120 }, (_, n) => `template-${String(n).padStart(3, '0')}`)),
+    );
   });
 
   it('keeps the pages to their roles: a moderator has no panel cases, a panel member no moderation queue', async () => {

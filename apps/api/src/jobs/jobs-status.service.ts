@@ -9,6 +9,7 @@ import {
   type JobView,
 } from '#jobs/job-queue.port.js';
 import {
+  countNotifications,
   listNotifications,
   migrateNotificationTables,
   type SentNotification,
@@ -77,6 +78,10 @@ export class JobsStatusService implements OnModuleInit {
 
   notifications(options: { ectId?: string; limit?: number; offset?: number }): Promise<SentNotification[]> {
     return listNotifications(this.dataSource, options);
+  }
+
+  notificationCount(options: { ectId?: string } = {}): Promise<number> {
+    return countNotifications(this.dataSource, options);
   }
 
   /** Enqueues a rebuild; the id is derived from the request (Idempotency-Key), so a resent request adds nothing. */

@@ -151,3 +151,12 @@ export async function listNotifications(
     seq: Number(r.seq),
   }));
 }
+
+/** How many notifications were sent (for one ECT, or all), so a page of them can say "of N". */
+export async function countNotifications(db: SqlRunner, options: { ectId?: string } = {}): Promise<number> {
+  const rows = (await db.query(
+    `SELECT count(*)::int AS n FROM notifications_sent${options.ectId ? ' WHERE ect_id = $1' : ''}`,
+    options.ectId ? [options.ectId] : [],
+  )) as { n: number }[];
+  return rows[0]?.n ?? 0;
+}

@@ -9,6 +9,7 @@ import { JOB_STATES } from '#jobs/job-queue.port.js';
 import { requireRole } from '../middleware/current-user.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 import { govukDateTime } from '../view-models/format.js';
+import { pageHref, pageWithin, paginationLinks, requestedPage, showing } from '../view-models/pagination.js';
 
 const STATE_NAMES: Record<string, string> = {
   waiting: 'Waiting',
@@ -27,17 +28,25 @@ const progressText = (progress: unknown) =>
           .join(', ')
       : '';
 
+/** Notifications a page on the jobs page (GOV.UK pagination, as the other long lists). */
+const NOTIFICATIONS_PAGE_SIZE = 50;
+
 export function jobRoutes(extra: TutorHubServices): Router {
   const router = Router();
   const hub = requireRole('hub_staff');
 
   router.get('/jobs', hub, async (req, res) => {
-    const [{ queues }, notifications] = await Promise.all([
-      extra.jobs.overview(),
-      extra.jobs.notifications({ limit: 50 }),
-    ]);
+    // Notifications, newest first, a page at a time with the count (the page showed the newest 50 only).
+    const [{ queues }, total] = await Promise.all([extra.jobs.overview(), extra.jobs.notificationCount()]);
+    const { page, pages } = pageWithin(requestedPage(req.query['page']), NOTIFICATIONS_PAGE_SIZE, total);
+    const notifications = await extra.jobs.notifications({
+      limit: NOTIFICATIONS_PAGE_SIZE,
+      offset: (page - 1) * NOTIFICATIONS_PAGE_SIZE,
+    });
     res.render('pages/jobs', {
       pageTitle: 'Jobs and notifications',
+      notificationsShowing: showing(page, NOTIFICATIONS_PAGE_SIZE, total, 'notifications'),
+      notificationsPagination: paginationLinks(page, pages, pageHref('/jobs', {})),
       retried: req.query['retried'] === '1',
       countHead: [
         { text: 'Queue' },
