@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { MAX_TIMETABLE_PERCENT } from '#induction/entitlements/r22-entitlements.js';
 import type { CaseAction } from '#induction/early-help/early-help-case.decider.js';
 import {
   caseOn,
@@ -38,6 +39,59 @@ export interface EarlyHelpCaseDetail extends EarlyHelpCaseSummary {
   inductionPhase: string;
 }
 
+/** Every column the queue's page needs: all but the folded ECT `state` (kilobytes a row). */
+const PAGE_COLUMNS = {
+  ectId: true,
+  schoolUrn: true,
+  phase: true,
+  ectName: true,
+  revision: true,
+  causes: true,
+  timed: true,
+  detected: true,
+  attendance: true,
+  caseRevision: true,
+  caseState: true,
+} as const;
+
+/**
+ * One row per case with `state`: the kinds of its open causes, when it opened (the oldest open cause) and when
+ * it was last resolved, on the date $1. Mirrors `timedEarlyHelpCauses` and `caseStatus`: a review (R11) or
+ * report (R12) not in by its date stands from the day after; the latest timetable from on or before $1 stands
+ * over the year's limit (R22: $2 in year 1, $3 from `yearTwoFrom`), since its start or the year's.
+ */
+const QUEUE_SQL = `
+  SELECT c.ect_id, o.opened_on, o.open_kinds, c.case_state->>'resolvedOn' AS resolved_on
+  FROM early_help_cases c
+  CROSS JOIN LATERAL (
+    SELECT min(k.since COLLATE "C") AS opened_on, array_agg(k.cause) AS open_kinds
+    FROM (
+      SELECT e->>'cause' AS cause, e->>'since' AS since FROM jsonb_array_elements(c.causes) e
+      UNION ALL
+      SELECT 'review-overdue', to_char((r->>'dueBy')::date + 1, 'YYYY-MM-DD')
+      FROM jsonb_array_elements(CASE WHEN (c.timed->>'open')::boolean THEN c.timed->'schedule'->'reviews' END) r
+      WHERE NOT (r->>'submitted')::boolean AND r->>'dueBy' < $1 COLLATE "C"
+      UNION ALL
+      SELECT 'report-overdue', to_char((a->>'reportDueBy')::date + 1, 'YYYY-MM-DD')
+      FROM jsonb_array_elements(CASE WHEN (c.timed->>'open')::boolean THEN c.timed->'schedule'->'assessments' END) a
+      WHERE NOT (a->>'recorded')::boolean AND a->>'reportDueBy' < $1 COLLATE "C"
+      UNION ALL
+      SELECT 'timetable-over-limit', t.since FROM (
+        SELECT CASE WHEN y.two AND tt->>'from' < y.from2 COLLATE "C" THEN y.from2 ELSE tt->>'from' END AS since,
+               (tt->>'percentOfMainPayRangeTimetable')::numeric > CASE WHEN y.two THEN $3 ELSE $2 END::numeric AS over
+        FROM (SELECT c.timed->'schedule'->>'yearTwoFrom' AS from2,
+                     coalesce(c.timed->'schedule'->>'yearTwoFrom' <= $1 COLLATE "C", false) AS two) y
+        CROSS JOIN LATERAL (
+          SELECT x.tt FROM jsonb_array_elements(CASE WHEN (c.timed->>'open')::boolean THEN c.timed->'timetables' END)
+            WITH ORDINALITY AS x(tt, n)
+          WHERE x.tt->>'from' <= $1 COLLATE "C" ORDER BY x.n DESC LIMIT 1
+        ) l
+      ) t WHERE t.over
+    ) k
+    WHERE c.case_state->>'resolvedOn' IS NULL OR k.since > (c.case_state->>'resolvedOn') COLLATE "C"
+  ) o
+  WHERE c.state IS NOT NULL`;
+
 /** The hub's early-help queue: open is decided on today's date (the clock), never stored. */
 @Injectable()
 export class EarlyHelpQueries {
@@ -73,27 +127,59 @@ export class EarlyHelpQueries {
     };
   }
 
-  /** `view`: the live queue and today, or an as-at replay's (the same query either way). */
+  /**
+   * `view`: the live queue and today, or an as-at replay's (the same query either way). Which cases are on the
+   * page and how many there are is decided in SQL against today's date (the same rules as `caseOn`: stored
+   * causes, overdue reviews and reports, this year's timetable limit; open when a cause arose after the last
+   * resolution), so only the page's rows are read, and never the folded `state` column (issue 9).
+   */
   async list(query: ListEarlyHelpQueryDto, view?: ReadView): Promise<Page<EarlyHelpCaseSummary>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const qb = (view?.manager ?? this.dataSource.manager)
-      .getRepository(EarlyHelpCaseEntity)
-      .createQueryBuilder('c')
-      .where('c.state IS NOT NULL');
-    if (query.schoolUrn) qb.andWhere('c.school_urn = :schoolUrn', { schoolUrn: query.schoolUrn });
+    const manager = view?.manager ?? this.dataSource.manager;
     const today = view?.today ?? this.today();
     const status = query.status ?? 'open';
-    const all = (await qb.getMany())
-      .map((row) => this.detail(row, today))
-      .filter((c) => (status === 'all' ? c.status !== 'none' : c.status === status))
-      .filter((c) => !query.cause || c.openCauses.some((cause) => cause.cause === query.cause))
-      .sort(
-        (a, b) =>
-          (a.openedOn ?? a.resolvedOn ?? '').localeCompare(b.openedOn ?? b.resolvedOn ?? '') ||
-          a.ectId.localeCompare(b.ectId),
-      )
-      .map(({ causes: _c, actions: _a, inductionPhase: _p, ...summary }) => summary);
-    return { items: all.slice(skip, skip + pageSize), page, pageSize, total: all.length };
+    const params: unknown[] = [today, MAX_TIMETABLE_PERCENT[1], MAX_TIMETABLE_PERCENT[2]];
+    const where: string[] = [];
+    if (status === 'open') where.push('q.opened_on IS NOT NULL');
+    else if (status === 'resolved') where.push('q.opened_on IS NULL AND q.resolved_on IS NOT NULL');
+    else where.push('(q.opened_on IS NOT NULL OR q.resolved_on IS NOT NULL)');
+    if (query.cause) {
+      params.push(query.cause);
+      where.push(`$${params.length} = ANY(q.open_kinds)`);
+    }
+    let schoolFilter = '';
+    if (query.schoolUrn) {
+      params.push(query.schoolUrn);
+      schoolFilter = `AND c.school_urn = $${params.length}`;
+    }
+    const from = `FROM (${QUEUE_SQL} ${schoolFilter}) q WHERE ${where.join(' AND ')}`;
+    // One pass gives the page and the total; a page past the end has no rows, so it counts apart.
+    const found = (await manager.query(
+      `SELECT q.ect_id, count(*) OVER ()::int AS total ${from}
+       ORDER BY coalesce(q.opened_on, q.resolved_on, '') COLLATE "C", q.ect_id
+       LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, skip],
+    )) as { ect_id: string; total: number }[];
+    const total =
+      found[0]?.total ??
+      ((await manager.query(`SELECT count(*)::int AS total ${from}`, params)) as { total: number }[])[0]!
+        .total;
+    const ids = found.map((r) => r.ect_id);
+    const rows =
+      ids.length === 0
+        ? []
+        : await manager.getRepository(EarlyHelpCaseEntity).find({
+            select: PAGE_COLUMNS,
+            where: { ectId: In(ids) },
+          });
+    const byId = new Map(rows.map((row) => [row.ectId, row]));
+    const items = ids.flatMap((id) => {
+      const row = byId.get(id);
+      if (!row) return [];
+      const { causes: _c, actions: _a, inductionPhase: _p, ...summary } = this.detail(row, today);
+      return [summary];
+    });
+    return { items, page, pageSize, total };
   }
 
   async get(rawId: string): Promise<EarlyHelpCaseDetail> {
