@@ -15,6 +15,8 @@ export interface HttpRow {
   kind: 'command' | 'query';
   requests: number;
   non2xx: number;
+  /** Answers by status code, so an expected refusal (409 already submitted) is told apart from a failure. */
+  statuses: Record<string, number>;
   requestsPerSecond: number;
   latencyMs: LatencySummary;
 }
@@ -39,9 +41,38 @@ export interface HttpBenchOptions {
   /** ECT ids in the data set, for GET /ects/:id. */
   ectIds: string[];
   schoolUrns: string[];
+  /**
+   * Progress reviews the data set leaves due (R11: an open ECT, the term begun, none submitted for it), one per
+   * ECT, read from the early-help read model's schedule: each is accepted once (201); a request after the list
+   * runs out repeats one and is refused 409 (already submitted), counted apart in `statuses`.
+   */
+  reviewsDue: { ectId: string; term: number; reviewedOn: string }[];
   /** The next unused TRN index (registrations must not collide with the data set). */
   nextTrnIndex: number;
   trnFor: (index: number) => string;
+}
+
+/**
+ * R11: for each open ECT, its earliest progress review whose term has begun (London date) and that nobody has
+ * submitted, from the early-help read model's schedule (caught up before the HTTP phase); reviewed today, or on
+ * its deadline when that has passed. Empty when the read model is not there.
+ */
+export async function dueReviews(pool: {
+  query: (sql: string) => Promise<{ rows: unknown[] }>;
+}): Promise<HttpBenchOptions['reviewsDue']> {
+  try {
+    const { rows } = await pool.query(`
+      WITH today AS (SELECT to_char(now() AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS d)
+      SELECT DISTINCT ON (c.ect_id) c.ect_id::text AS "ectId", (r->>'term')::int AS term,
+             least(today.d, r->>'dueBy') AS "reviewedOn"
+      FROM early_help_cases c CROSS JOIN today,
+           jsonb_array_elements(c.timed->'schedule'->'reviews') r
+      WHERE (c.timed->>'open')::boolean AND NOT (r->>'submitted')::boolean AND r->>'opensOn' <= today.d
+      ORDER BY c.ect_id, (r->>'term')::int`);
+    return rows as HttpBenchOptions['reviewsDue'];
+  } catch {
+    return [];
+  }
 }
 
 const MAIN = new URL('../apps/cli/src/main.js', import.meta.url).pathname;
@@ -120,6 +151,7 @@ async function load(
   next: () => RequestSpec,
 ): Promise<HttpRow> {
   const samples: number[] = [];
+  const statuses: Record<string, number> = {};
   const instance = autocannon({
     url: base,
     connections: options.connections,
@@ -127,8 +159,9 @@ async function load(
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, ...next() }) }],
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
     samples.push(responseTime);
+    statuses[status] = (statuses[status] ?? 0) + 1;
   });
   const result = (await instance) as { requests: { total: number; average: number }; non2xx: number };
   return {
@@ -136,6 +169,7 @@ async function load(
     kind,
     requests: result.requests.total,
     non2xx: result.non2xx,
+    statuses,
     requestsPerSecond: result.requests.average,
     latencyMs: summarise(samples),
   };
@@ -198,19 +232,26 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
       (p) => /\/ects\/\{[^}]+\}\/progress-reviews$/.test(p) && openapi.paths[p]!['post'],
     );
     if (reviewPath) {
-      // Terms differ per ECT: a 4xx (review not due, already submitted) still measures the command path.
+      // A fixed term for random ECTs was refused every time (R11: term 1 already reviewed, or not due): each
+      // request takes the next review that is really due, so the probe measures accepted commands.
+      let nextReview = 0;
       rows.push(
-        await load(base, token, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => ({
-          method: 'POST',
-          path: reviewPath.replace(/\{[^}]+\}/, ectId()),
-          body: JSON.stringify({
-            term: 1,
-            reviewedOn: '2025-12-01',
-            onTrack: true,
-            strengths: 'Secure subject knowledge',
-            areasForDevelopment: 'Questioning',
-          }),
-        })),
+        await load(base, token, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => {
+          const due = options.reviewsDue[nextReview++ % Math.max(options.reviewsDue.length, 1)];
+          return {
+            method: 'POST',
+            path: reviewPath.replace(/\{[^}]+\}/, due?.ectId ?? ectId()),
+            body: JSON.stringify({
+              term: due?.term ?? 1,
+              reviewedOn: due?.reviewedOn ?? '2025-12-01',
+              onTrack: true,
+              strengths: 'Secure subject knowledge',
+              areasForDevelopment: 'Questioning',
+              // R14: required at every review once a support plan is; accepted when it is not.
+              supportPlan: 'Keep to the agreed targets',
+            }),
+          };
+        }),
       );
     } else notBuilt.push('POST /ects/:id/progress-reviews (submit progress review)');
 

@@ -21,7 +21,7 @@ import { schoolUrn, trnFor } from '../apps/cli/src/generate/scale-data.js';
 import { scaleProfile } from '../apps/cli/src/generate/scale-profiles.js';
 import { writeScaleData, type WriteResult } from '../apps/cli/src/generate/write-scale-data.js';
 import { benchAppends, type AppendResults } from './appends.bench.js';
-import { benchHttp, type HttpResults } from './http.bench.js';
+import { benchHttp, dueReviews, type HttpResults } from './http.bench.js';
 import { benchRebuild, type RebuildResults } from './rebuild.bench.js';
 import { benchReport, catchUpReadModels, type ReportResults } from './report.bench.js';
 import {
@@ -191,6 +191,7 @@ async function main(argv: string[]): Promise<number> {
     let rebuild: RebuildResults | undefined;
     let report: ReportResults | undefined;
     let ectIds: string[];
+    let reviewsDue: { ectId: string; term: number; reviewedOn: string }[] = [];
     try {
       if (phases.includes('generate')) {
         log(`generating ${profile.ects} ECTs at ${profile.schools} schools (seed ${seed})`);
@@ -238,6 +239,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const secret = await ectIdSecret(ledger.runtime.keyVault);
       ectIds = Array.from({ length: profile.ects }, (_, i) => keyedPersonId(secret, 'ect', trnFor(i)));
+      if (phases.includes('http')) reviewsDue = await dueReviews(ledger.runtime.pool);
     } finally {
       await ledger.runtime.close();
     }
@@ -253,6 +255,7 @@ async function main(argv: string[]): Promise<number> {
         durationSeconds: quick ? 3 : 20,
         connections: 10,
         ectIds,
+        reviewsDue,
         schoolUrns: Array.from({ length: profile.schools }, (_, i) => schoolUrn(i)),
         nextTrnIndex: profile.ects + (Math.floor(Date.now() / 1000) % 1_000_000),
         trnFor,

@@ -6,6 +6,12 @@ const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
+/** The non-2xx answers by status (` (409×12)`), old result files without them: nothing. */
+const refusals = (statuses: Record<string, number> | undefined): string => {
+  const refused = Object.entries(statuses ?? {}).filter(([status]) => !status.startsWith('2'));
+  return refused.length === 0 ? '' : ` (${refused.map(([status, n]) => `${status}×${n}`).join(', ')})`;
+};
+
 export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   const m = r.machine;
@@ -98,7 +104,7 @@ export function renderMarkdown(r: BenchResults): string {
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...http.rows.map(
         (h) =>
-          `| ${h.name} | ${h.kind} | ${int(h.requests)} | ${int(h.non2xx)} | ${int(h.requestsPerSecond)} | ${ms(h.latencyMs.p50)} | ${ms(h.latencyMs.p95)} | ${ms(h.latencyMs.p99)} |`,
+          `| ${h.name} | ${h.kind} | ${int(h.requests)} | ${int(h.non2xx)}${refusals(h.statuses)} | ${int(h.requestsPerSecond)} | ${ms(h.latencyMs.p50)} | ${ms(h.latencyMs.p95)} | ${ms(h.latencyMs.p99)} |`,
       ),
       '',
       ...(http.notBuilt.length > 0
