@@ -35,6 +35,21 @@ export interface SchoolEntitlements {
  * R22 statutory entitlements per ECT and per school. The projection keeps what events decide; what depends on
  * today (an overdue review, this year's timetable limit) is decided here against the injected clock.
  */
+/** The entitlement view's columns `entitlementsOn` reads (all but `state`). */
+const ROW_COLUMNS = [
+  'ectId',
+  'schoolUrn',
+  'phase',
+  'revision',
+  'checks',
+  'reviews',
+  'lastReview',
+  'registered',
+  'yearTwoFrom',
+  'timetables',
+  'updatedAt',
+] as const;
+
 @Injectable()
 export class EntitlementQueries {
   constructor(
@@ -50,20 +65,31 @@ export class EntitlementQueries {
     return { manager: this.dataSource.manager, today: this.today() };
   }
 
-  /** `manager` may have its search_path on an as-at replay's schema (audit). */
+  /**
+   * `manager` may have its search_path on an as-at replay's schema (audit). Never the folded ECT `state`
+   * (kilobytes a row, unused by `entitlementsOn`); `page`: only those rows, and the total by a COUNT (issue 9).
+   */
   async rows(
     principal: Principal,
     query: ListEntitlementsQueryDto,
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<EntitlementRow[]> {
+    page?: { skip: number; take: number },
+  ): Promise<{ rows: EntitlementRow[]; total: number }> {
     const qb = manager
       .getRepository(EntitlementEntity)
       .createQueryBuilder('e')
+      .select(ROW_COLUMNS.map((column) => `e.${column}`))
       .where("e.phase IN ('open', 'awaiting-decision')");
     const scope = schoolScope(principal);
     if (scope) qb.andWhere('e.school_urn = ANY(:scope)', { scope });
     if (query.schoolUrn) qb.andWhere('e.school_urn = :schoolUrn', { schoolUrn: query.schoolUrn });
-    return qb.orderBy('e.school_urn', 'ASC').addOrderBy('e.ect_id', 'ASC').getMany();
+    qb.orderBy('e.school_urn', 'ASC').addOrderBy('e.ect_id', 'ASC');
+    if (!page) {
+      const rows = await qb.getMany();
+      return { rows, total: rows.length };
+    }
+    const [rows, total] = await qb.skip(page.skip).take(page.take).getManyAndCount();
+    return { rows, total };
   }
 
   evaluate(
@@ -102,7 +128,12 @@ export class EntitlementQueries {
     view: ReadView = this.live(),
   ): Promise<Page<EctEntitlements>> {
     const { page, pageSize, skip } = pageBounds(query);
-    const all = this.evaluate(await this.rows(principal, query, view.manager), query, view.today);
+    if (!query.entitlement && !query.status) {
+      // Every row is in the list: page in SQL, evaluate only the page.
+      const found = await this.rows(principal, query, view.manager, { skip, take: pageSize });
+      return { items: this.evaluate(found.rows, query, view.today), page, pageSize, total: found.total };
+    }
+    const all = this.evaluate((await this.rows(principal, query, view.manager)).rows, query, view.today);
     return { items: all.slice(skip, skip + pageSize), page, pageSize, total: all.length };
   }
 
@@ -113,7 +144,7 @@ export class EntitlementQueries {
   ): Promise<Page<SchoolEntitlements>> {
     const { page, pageSize, skip } = pageBounds(query);
     const schools = summariseBySchool(
-      this.evaluate(await this.rows(principal, query, view.manager), {}, view.today),
+      this.evaluate((await this.rows(principal, query, view.manager)).rows, {}, view.today),
     );
     return { items: schools.slice(skip, skip + pageSize), page, pageSize, total: schools.length };
   }
