@@ -9,12 +9,18 @@ import type { EctView } from '../../ects/ect-queries.js';
 import type { Principal } from '../../auth/principal.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { dueKind, statusTag } from '../view-models/format.js';
-import { pageHref, pageWithin, paginationLinks, requestedPage, showing } from '../view-models/pagination.js';
+import {
+  everyPage,
+  pageHref,
+  pageWithin,
+  paginationLinks,
+  requestedPage,
+  showing,
+} from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 
-/** A school's ECTs fit one page; a hub-wide list does not, and its dashboard shows counts instead. */
-const SCHOOL_LIMIT = 500;
+/** A tutor's dashboard reads every ECT of their school(s), a read-model page at a time; the hub's shows counts. */
 /** A panel member's cases a page (GOV.UK pagination, as the other long lists). */
 const PANEL_PAGE_SIZE = 50;
 
@@ -55,7 +61,12 @@ const nameOf = (e: EctView) => [e.firstName, e.lastName].filter(Boolean).join(' 
 async function tutorDashboard(services: WebServices, principal: Principal) {
   const today = services.today();
   const [page, schools] = await Promise.all([
-    services.ects.list(principal, { pageSize: SCHOOL_LIMIT }),
+    everyPage<EctView>((page, pageSize) => services.ects.list(principal, { page, pageSize })).then(
+      (items) => ({
+        items,
+        total: items.length,
+      }),
+    ),
     services.schools.visibleTo(principal),
   ]);
   const items = page.items
@@ -148,9 +159,11 @@ async function panelCasesDashboard(extra: TutorHubServices, requested: number) {
 
 async function panelDashboard(services: WebServices, principal: Principal) {
   const today = services.today();
-  const page = await services.ects.list(principal, { status: 'awaiting-decision', pageSize: SCHOOL_LIMIT });
-  const cases = page.items
-    .map((ect) => {
+  const awaiting: EctView[] = await everyPage<EctView>((n, pageSize) =>
+    services.ects.list(principal, { status: 'awaiting-decision', page: n, pageSize }),
+  );
+  const cases = awaiting
+    .map((ect: EctView) => {
       const decision = ect['decision'] as { decisionDueBy?: string } | null | undefined;
       const dueBy = decision?.decisionDueBy ?? null;
       return {
@@ -162,5 +175,5 @@ async function panelDashboard(services: WebServices, principal: Principal) {
       };
     })
     .sort((a, b) => (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999'));
-  return { pageTitle: 'Cases awaiting a decision', cases, total: page.total };
+  return { pageTitle: 'Cases awaiting a decision', cases, total: awaiting.length };
 }
