@@ -55,42 +55,54 @@ const PAGE_COLUMNS = {
 } as const;
 
 /**
- * One row per case with `state`: the kinds of its open causes, when it opened (the oldest open cause) and when
- * it was last resolved, on the date $1. Mirrors `timedEarlyHelpCauses` and `caseStatus`: a review (R11) or
- * report (R12) not in by its date stands from the day after; the latest timetable from on or before $1 stands
- * over the year's limit (R22: $2 in year 1, $3 from `yearTwoFrom`), since its start or the year's.
+ * One row per case with `state`, on the date $1: when it opened (the oldest open cause; null when none is
+ * open), when it was last resolved, and the cause $4 (null: any) among its open causes. Mirrors
+ * `timedEarlyHelpCauses` and `caseStatus`: a cause is open when it arose after the last resolution; a review
+ * (R11) or report (R12) not in by its date stands from the day after (the schedule lists them in date order,
+ * so the first such is the oldest); the latest timetable from on or before $1 stands over the year's limit
+ * (R22: $2 in year 1, $3 from `yearTwoFrom`), since its start or the year's. jsonpath keeps it one pass with
+ * no per-row set functions but the stored causes' (a few ms a thousand rows).
  */
 const QUEUE_SQL = `
-  SELECT c.ect_id, o.opened_on, o.open_kinds, c.case_state->>'resolvedOn' AS resolved_on
-  FROM early_help_cases c
-  CROSS JOIN LATERAL (
-    SELECT min(k.since COLLATE "C") AS opened_on, array_agg(k.cause) AS open_kinds
-    FROM (
-      SELECT e->>'cause' AS cause, e->>'since' AS since FROM jsonb_array_elements(c.causes) e
-      UNION ALL
-      SELECT 'review-overdue', to_char((r->>'dueBy')::date + 1, 'YYYY-MM-DD')
-      FROM jsonb_array_elements(CASE WHEN (c.timed->>'open')::boolean THEN c.timed->'schedule'->'reviews' END) r
-      WHERE NOT (r->>'submitted')::boolean AND r->>'dueBy' < $1 COLLATE "C"
-      UNION ALL
-      SELECT 'report-overdue', to_char((a->>'reportDueBy')::date + 1, 'YYYY-MM-DD')
-      FROM jsonb_array_elements(CASE WHEN (c.timed->>'open')::boolean THEN c.timed->'schedule'->'assessments' END) a
-      WHERE NOT (a->>'recorded')::boolean AND a->>'reportDueBy' < $1 COLLATE "C"
-      UNION ALL
-      SELECT 'timetable-over-limit', t.since FROM (
-        SELECT CASE WHEN y.two AND tt->>'from' < y.from2 COLLATE "C" THEN y.from2 ELSE tt->>'from' END AS since,
-               (tt->>'percentOfMainPayRangeTimetable')::numeric > CASE WHEN y.two THEN $3 ELSE $2 END::numeric AS over
-        FROM (SELECT c.timed->'schedule'->>'yearTwoFrom' AS from2,
-                     coalesce(c.timed->'schedule'->>'yearTwoFrom' <= $1 COLLATE "C", false) AS two) y
-        CROSS JOIN LATERAL (
-          SELECT x.tt FROM jsonb_array_elements(CASE WHEN (c.timed->>'open')::boolean THEN c.timed->'timetables' END)
-            WITH ORDINALITY AS x(tt, n)
-          WHERE x.tt->>'from' <= $1 COLLATE "C" ORDER BY x.n DESC LIMIT 1
-        ) l
-      ) t WHERE t.over
-    ) k
-    WHERE c.case_state->>'resolvedOn' IS NULL OR k.since > (c.case_state->>'resolvedOn') COLLATE "C"
-  ) o
-  WHERE c.state IS NOT NULL`;
+  SELECT q.ect_id, q.resolved_on,
+         least(q.stored_since, q.review_since, q.report_since, q.timetable_since) AS opened_on,
+         CASE $4::text
+           WHEN 'review-overdue' THEN q.review_since IS NOT NULL OR q.stored_match
+           WHEN 'report-overdue' THEN q.report_since IS NOT NULL OR q.stored_match
+           WHEN 'timetable-over-limit' THEN q.timetable_since IS NOT NULL OR q.stored_match
+           ELSE q.stored_match END AS cause_match
+  FROM (
+    SELECT c.ect_id, v.resolved_on,
+      (SELECT min(e->>'since' COLLATE "C") FROM jsonb_array_elements(c.causes) e
+        WHERE e->>'since' > v.after COLLATE "C") AS stored_since,
+      $4::text IS NULL OR jsonb_path_exists(c.causes, '$[*] ? (@.cause == $cause && @.since > $after)', v.vars)
+        AS stored_match,
+      CASE WHEN v.open THEN to_char((jsonb_path_query_first(c.timed,
+        '$.schedule.reviews[*] ? (@.submitted == false && @.dueBy < $today && @.dueBy >= $after).dueBy', v.vars)
+        #>> '{}')::date + 1, 'YYYY-MM-DD') END AS review_since,
+      CASE WHEN v.open THEN to_char((jsonb_path_query_first(c.timed,
+        '$.schedule.assessments[*] ? (@.recorded == false && @.reportDueBy < $today && @.reportDueBy >= $after).reportDueBy',
+        v.vars) #>> '{}')::date + 1, 'YYYY-MM-DD') END AS report_since,
+      CASE WHEN (t.tt->>'percentOfMainPayRangeTimetable')::numeric > CASE WHEN t.two THEN $3 ELSE $2 END::numeric
+        AND t.since > v.after COLLATE "C" THEN t.since END AS timetable_since
+    FROM early_help_cases c
+    CROSS JOIN LATERAL (
+      SELECT c.case_state->>'resolvedOn' AS resolved_on, coalesce(c.case_state->>'resolvedOn', '') AS after,
+             coalesce((c.timed->>'open')::boolean, false) AS open,
+             jsonb_build_object('today', $1::text, 'after', coalesce(c.case_state->>'resolvedOn', ''),
+                                'cause', coalesce($4::text, '')) AS vars
+    ) v
+    CROSS JOIN LATERAL (
+      SELECT l.tt, y.two,
+             CASE WHEN y.two AND l.tt->>'from' < y.from2 COLLATE "C" THEN y.from2 ELSE l.tt->>'from' END AS since
+      FROM (SELECT CASE WHEN v.open THEN jsonb_path_query_array(c.timed->'timetables', '$[*] ? (@.from <= $today)',
+                                                                v.vars) -> -1 END AS tt) l
+      CROSS JOIN LATERAL (
+        SELECT c.timed->'schedule'->>'yearTwoFrom' AS from2,
+               coalesce(c.timed->'schedule'->>'yearTwoFrom' <= $1::text COLLATE "C", false) AS two
+      ) y
+    ) t
+    WHERE c.state IS NOT NULL`;
 
 /** The hub's early-help queue: open is decided on today's date (the clock), never stored. */
 @Injectable()
@@ -138,21 +150,24 @@ export class EarlyHelpQueries {
     const manager = view?.manager ?? this.dataSource.manager;
     const today = view?.today ?? this.today();
     const status = query.status ?? 'open';
-    const params: unknown[] = [today, MAX_TIMETABLE_PERCENT[1], MAX_TIMETABLE_PERCENT[2]];
+    const params: unknown[] = [
+      today,
+      MAX_TIMETABLE_PERCENT[1],
+      MAX_TIMETABLE_PERCENT[2],
+      query.cause ?? null,
+    ];
     const where: string[] = [];
     if (status === 'open') where.push('q.opened_on IS NOT NULL');
     else if (status === 'resolved') where.push('q.opened_on IS NULL AND q.resolved_on IS NOT NULL');
     else where.push('(q.opened_on IS NOT NULL OR q.resolved_on IS NOT NULL)');
-    if (query.cause) {
-      params.push(query.cause);
-      where.push(`$${params.length} = ANY(q.open_kinds)`);
-    }
+    // A cause stands in the list only among the open causes (none when the case is not open).
+    if (query.cause) where.push('q.opened_on IS NOT NULL AND q.cause_match');
     let schoolFilter = '';
     if (query.schoolUrn) {
       params.push(query.schoolUrn);
       schoolFilter = `AND c.school_urn = $${params.length}`;
     }
-    const from = `FROM (${QUEUE_SQL} ${schoolFilter}) q WHERE ${where.join(' AND ')}`;
+    const from = `FROM (${QUEUE_SQL} ${schoolFilter}) q) q WHERE ${where.join(' AND ')}`;
     // One pass gives the page and the total; a page past the end has no rows, so it counts apart.
     const found = (await manager.query(
       `SELECT q.ect_id, count(*) OVER ()::int AS total ${from}
