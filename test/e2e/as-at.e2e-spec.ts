@@ -279,6 +279,84 @@ describe('?asAt= on every read model', () => {
     for (const answer of many) expect(answer).toEqual(one);
   });
 
+  it('shows the school register and a school’s service record as they stood (school-directory, school-service)', async () => {
+    const urn = hub.schools[0]!.urn;
+    const other = hub.schools[1]!.urn;
+    const late = {
+      urn: '999123',
+      name: 'Aardvark Late Academy',
+      phase: 'primary',
+      localAuthority: 'Peterborough',
+    };
+    const post = (path: string, send: object) =>
+      t.http.post(path).set('Authorization', `Bearer ${token}`).send(send).expect(201);
+    const clinic = (sessionId: string, heldOn: string) =>
+      post(`/api/v1/schools/${urn}/service-sessions`, {
+        sessionId,
+        kind: 'clinic',
+        title: 'Drop-in clinic',
+        heldOn,
+        places: 2,
+      });
+    await recordedAt(FIRST, () => clinic('clinic-early', '2026-01-20'));
+    const last = await recordedAt(SECOND, async () => {
+      await post('/api/v1/schools', late);
+      return (await clinic('clinic-late', '2026-03-10')).headers['x-log-position'] as string;
+    });
+    const fresh = await new ReadModelFreshness(
+      t.ledger.runtime.dataSource,
+      t.ledger.runtime.eventStore,
+    ).waitFor(BigInt(last), ['school-directory', 'school-service'], 120_000);
+    expect(fresh).toBe(true);
+
+    // The school added on 20 February is not on the register as at 1 February; the others are as they are live.
+    const register = await body('/api/v1/schools', { pageSize: 500 });
+    const registerThen = await body('/api/v1/schools', { pageSize: 500, asAt: MID });
+    expect(register.items.map((s: { urn: string }) => s.urn)).toContain(late.urn);
+    expect(registerThen.items).toEqual(register.items.filter((s: { urn: string }) => s.urn !== late.urn));
+    expect(register.total - registerThen.total).toBe(1);
+    await get(`/api/v1/schools/${late.urn}`, { asAt: MID }).expect(404);
+    expect(await body(`/api/v1/schools/${late.urn}`, { asAt: '2026-02-20' })).toEqual(
+      await body(`/api/v1/schools/${late.urn}`),
+    );
+
+    // The clinic booked on 20 February is not in the service record as at 1 February, nor a second before it.
+    const sessionsOf = (record: { sessions: { sessionId: string }[] }) =>
+      record.sessions.map((x) => x.sessionId);
+    const path = `/api/v1/schools/${urn}/service-record`;
+    expect(sessionsOf(await body(path, { asAt: MID }))).toEqual(['clinic-early']);
+    expect(sessionsOf(await body(path, { asAt: '2026-02-20T11:59:59Z' }))).toEqual(['clinic-early']);
+    expect(sessionsOf(await body(path, { asAt: SECOND }))).toEqual(['clinic-early', 'clinic-late']);
+    expect(sessionsOf(await body(path))).toEqual(['clinic-early', 'clinic-late']);
+
+    // asAt today (date or instant) is the live read.
+    for (const [route, query] of [
+      ['/api/v1/schools', { pageSize: 500 }],
+      [`/api/v1/schools/${late.urn}`, {}],
+      [path, {}],
+      [path, { year: 2025 }],
+    ] as [string, Record<string, string | number>][]) {
+      const live = await body(route, query);
+      for (const asAt of [TODAY, NOW])
+        expect({ route, body: await body(route, { ...query, asAt }) }).toEqual({ route, body: live });
+    }
+
+    // Scoped like the live read: a tutor sees their own school, not another's, and no service record.
+    const tutor = await t.token('induction_tutor', [urn]);
+    const mine = await get('/api/v1/schools', { asAt: MID }, tutor).expect(200);
+    expect(mine.body.items.map((s: { urn: string }) => s.urn)).toEqual([urn]);
+    await get(`/api/v1/schools/${other}`, { asAt: MID }, tutor).expect(404);
+    await get(path, { asAt: MID }, tutor).expect(403);
+
+    // Same validation as every other as-at read.
+    for (const route of ['/api/v1/schools', `/api/v1/schools/${urn}`, path]) {
+      const bad = await get(route, { asAt: '2026-02-30' }).expect(400);
+      expect(JSON.stringify(bad.body)).toContain('asAt');
+      const future = await get(route, { asAt: '2026-03-03' }).expect(400);
+      expect(JSON.stringify(future.body)).toContain('must not be after');
+    }
+  }, 120_000);
+
   it('answers 400 for an asAt that is not a date or is in the future, and leaves no replay schema behind', async () => {
     for (const asAt of [
       'yesterday',

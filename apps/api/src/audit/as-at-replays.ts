@@ -5,6 +5,9 @@ import type { Projection } from '#read-models/projection.js';
 import { ectRegisterProjection } from '#read-models/ects/ect-register.projection.js';
 import { abOversightProjections } from '#read-models/audit/ab-oversight.projections.js';
 import { dueItemsProjection } from '#read-models/reminders/due-items.projection.js';
+import { schoolDirectoryProjection } from '#read-models/schools/school-directory.projection.js';
+import { schoolServiceProjection } from '#read-models/survey/school-service.projection.js';
+import { annualSurveyProjection } from '#read-models/survey/annual-survey.projection.js';
 import { replayAsAt } from '#read-models/audit/as-at-replay.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { CLOCK } from '../domain/clock.token.js';
@@ -20,6 +23,9 @@ export const AS_AT_PROJECTIONS = [
   'panel-cases',
   'moderation-sample',
   'due-items',
+  'school-directory',
+  'school-service',
+  'annual-survey',
 ] as const;
 export type AsAtProjection = (typeof AS_AT_PROJECTIONS)[number];
 
@@ -69,10 +75,14 @@ export class AsAtReplays {
       calendar: this.domain.calendar,
     };
     return new Map(
-      [ectRegisterProjection(deps), ...abOversightProjections(deps), dueItemsProjection(deps)].map((p) => [
-        p.name,
-        p,
-      ]),
+      [
+        ectRegisterProjection(deps),
+        ...abOversightProjections(deps),
+        dueItemsProjection(deps),
+        schoolDirectoryProjection,
+        schoolServiceProjection,
+        annualSurveyProjection,
+      ].map((p) => [p.name, p]),
     );
   }
 

@@ -13,12 +13,13 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { SchoolEntity } from '#read-models/schools/school-directory.projection.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { canSeeSchool, schoolScope, type Principal } from '../auth/principal.js';
 import { CommandCtx, type CommandContext } from '../http/command-context.js';
-import { PageQueryDto, pageBounds, setPageLinks } from '../http/pagination.js';
+import { pageBounds, setPageLinks } from '../http/pagination.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
+import { ListSchoolsQueryDto, SchoolQueryDto } from './schools.query.dto.js';
 import { AddSchoolCommand } from './add-school/add-school.handler.js';
 import { AddSchoolRequestDto } from './add-school/add-school.request.dto.js';
 import { NameSchoolContactCommand } from './name-school-contact/name-school-contact.handler.js';
@@ -30,7 +31,7 @@ import { NameSchoolContactRequestDto } from './name-school-contact/name-school-c
 export class SchoolsHttpController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly dataSource: DataSource,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Post()
@@ -58,23 +59,22 @@ export class SchoolsHttpController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Schools on the register (an induction tutor sees their own)' })
+  @ApiOperation({
+    summary: 'Schools on the register (an induction tutor sees their own); ?asAt= for the register then',
+  })
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: PageQueryDto,
+    @Query() query: ListSchoolsQueryDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { page, pageSize, skip } = pageBounds(query);
-    const qb = this.dataSource.getRepository(SchoolEntity).createQueryBuilder('s');
-    const scope = schoolScope(principal);
-    if (scope) qb.where('s.urn = ANY(:scope)', { scope });
-    const [rows, total] = await qb
-      .orderBy('s.name')
-      .addOrderBy('s.urn')
-      .skip(skip)
-      .take(pageSize)
-      .getManyAndCount();
+    const [rows, total] = await this.asAt.read(['school-directory'], query.asAt, ({ manager }) => {
+      const qb = manager.getRepository(SchoolEntity).createQueryBuilder('s');
+      const scope = schoolScope(principal);
+      if (scope) qb.where('s.urn = ANY(:scope)', { scope });
+      return qb.orderBy('s.name').addOrderBy('s.urn').skip(skip).take(pageSize).getManyAndCount();
+    });
     const result = {
       items: rows.map(({ updatedAt: _u, revision: _r, ...school }) => school),
       page,
@@ -86,12 +86,18 @@ export class SchoolsHttpController {
   }
 
   @Get(':urn')
-  @ApiOperation({ summary: 'One school' })
-  async get(@CurrentPrincipal() principal: Principal, @Param('urn') urn: string) {
-    const row = /^\d{6}$/.test(urn)
-      ? await this.dataSource.getRepository(SchoolEntity).findOne({ where: { urn } })
-      : null;
-    if (!row || !canSeeSchool(principal, urn)) throw new NotFoundException([`No school with URN ${urn}`]);
+  @ApiOperation({ summary: 'One school; ?asAt= for the school as the register had it then' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('urn') urn: string,
+    @Query() query: SchoolQueryDto,
+  ) {
+    const missing = () => new NotFoundException([`No school with URN ${urn}`]);
+    if (!/^\d{6}$/.test(urn) || !canSeeSchool(principal, urn)) throw missing();
+    const row = await this.asAt.read(['school-directory'], query.asAt, ({ manager }) =>
+      manager.getRepository(SchoolEntity).findOne({ where: { urn } }),
+    );
+    if (!row) throw missing();
     const { updatedAt: _u, revision: _r, ...school } = row;
     return school;
   }

@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { AsAtReplays } from '../audit/as-at-replays.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { RecordSchoolServiceCommand } from './service-records.handler.js';
@@ -10,6 +10,7 @@ import {
   BookServiceSessionRequestDto,
   RecordSessionAttendanceRequestDto,
   ReviewSlaCommitmentRequestDto,
+  ServiceRecordQueryDto,
 } from './service-records.requests.dto.js';
 
 const urnPipe = {
@@ -32,7 +33,7 @@ const sessionIdPipe = {
 export class ServiceRecordsHttpController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly dataSource: DataSource,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   @Post('slas')
@@ -104,25 +105,26 @@ export class ServiceRecordsHttpController {
 
   @Get('service-record')
   @Roles('hub_staff')
-  @ApiOperation({ summary: "The school's SLAs, commitment reviews and sessions" })
-  async record(
-    @Param('urn', urnPipe) urn: string,
-    @Query('year', new ParseIntPipe({ optional: true })) year?: number,
-  ) {
-    const slas = await this.dataSource.query(
-      `SELECT sla_id AS "slaId", starts_on AS "startsOn", ends_on AS "endsOn", commitments FROM service_slas WHERE school_urn = $1 ORDER BY starts_on`,
-      [urn],
-    );
-    const reviews = await this.dataSource.query(
-      `SELECT sla_id AS "slaId", commitment_id AS "commitmentId", year, met, note, reviewed_on AS "reviewedOn"
-         FROM service_sla_reviews WHERE school_urn = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, sla_id, commitment_id`,
-      [urn, year ?? null],
-    );
-    const sessions = await this.dataSource.query(
-      `SELECT session_id AS "sessionId", kind, title, held_on AS "heldOn", places, attended
-         FROM service_sessions WHERE school_urn = $1 ORDER BY held_on, session_id`,
-      [urn],
-    );
-    return { schoolUrn: urn, slas, reviews, sessions };
+  @ApiOperation({
+    summary: "The school's SLAs, commitment reviews and sessions; ?asAt= for the record as it stood then",
+  })
+  async record(@Param('urn', urnPipe) urn: string, @Query() query: ServiceRecordQueryDto) {
+    return this.asAt.read(['school-service'], query.asAt, async ({ manager }) => {
+      const slas = await manager.query(
+        `SELECT sla_id AS "slaId", starts_on AS "startsOn", ends_on AS "endsOn", commitments FROM service_slas WHERE school_urn = $1 ORDER BY starts_on`,
+        [urn],
+      );
+      const reviews = await manager.query(
+        `SELECT sla_id AS "slaId", commitment_id AS "commitmentId", year, met, note, reviewed_on AS "reviewedOn"
+           FROM service_sla_reviews WHERE school_urn = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, sla_id, commitment_id`,
+        [urn, query.year ?? null],
+      );
+      const sessions = await manager.query(
+        `SELECT session_id AS "sessionId", kind, title, held_on AS "heldOn", places, attended
+           FROM service_sessions WHERE school_urn = $1 ORDER BY held_on, session_id`,
+        [urn],
+      );
+      return { schoolUrn: urn, slas, reviews, sessions };
+    });
   }
 }

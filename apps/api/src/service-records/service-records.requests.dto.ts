@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SESSION_KINDS, type SessionKind } from '#induction/service-records/school-service.decider.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[A-Za-z0-9-]{1,60}$/;
@@ -115,4 +116,16 @@ export class RecordSessionAttendanceRequestDto {
   @IsInt({ message: 'attended must be a whole number' })
   @Min(0, { message: 'attended must be 0 or more' })
   attended!: number;
+}
+
+/** `GET /schools/:urn/service-record`: one academic year's reviews, optionally as the record stood then (R23). */
+export class ServiceRecordQueryDto {
+  @ApiPropertyOptional({ example: 2025, description: 'only the commitment reviews of this academic year' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'year must be a whole number' })
+  year?: number;
+
+  @AsAtQuery()
+  asAt?: string;
 }
