@@ -15,6 +15,7 @@ import {
   type GeneratedEct,
   type GeneratedHub,
 } from '#read-models/audit/testing/hub-generator.js';
+import { invitationIdOf, surveyToken } from '../../apps/api/src/surveys/survey-links.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /**
@@ -356,6 +357,126 @@ describe('?asAt= on every read model', () => {
       expect(JSON.stringify(future.body)).toContain('must not be after');
     }
   }, 120_000);
+
+  it('builds the annual survey report and the survey reads from a replay as at then (annual-survey and the rest)', async () => {
+    const YEAR = 2025;
+    const urn = hub.schools[0]!.urn;
+    const freshness = () => new ReadModelFreshness(t.ledger.runtime.dataSource, t.ledger.runtime.eventStore);
+    const post = (path: string, send: object) =>
+      t.http.post(path).set('Authorization', `Bearer ${token}`).send(send).expect(201);
+    const questions = [
+      { id: 'overall', text: 'How good is the AB service?', kind: 'rating' },
+      { id: 'improve', text: 'What could be better?', kind: 'free-text' },
+    ];
+    await recordedAt(FIRST, async () => {
+      await post(`/api/v1/surveys/${YEAR}`, {
+        title: 'AB quality survey',
+        opensOn: '2026-01-05',
+        closesOn: '2026-07-15',
+        questions,
+      });
+      await post(`/api/v1/surveys/${YEAR}/invitations`, {});
+    });
+    const late = {
+      urn: '999124',
+      name: 'Zebra Later School',
+      phase: 'secondary',
+      localAuthority: 'Peterborough',
+    };
+    const last = await recordedAt(SECOND, async () => {
+      const added = (await post('/api/v1/schools', late)).headers['x-log-position'] as string;
+      // Invitations go to the schools on the register read model: wait for the new school to be on it.
+      expect(await freshness().waitFor(BigInt(added), ['school-directory'], 120_000)).toBe(true);
+      await post(`/api/v1/surveys/${YEAR}/invitations`, {});
+      const link = surveyToken(t.ledger.runtime.config.apiTokenSecret, invitationIdOf(YEAR, urn, 'head'));
+      return (
+        await t.http
+          .post(`/api/v1/surveys/${YEAR}/responses`)
+          .send({ token: link, answers: { overall: 4, improve: 'More clinics' } })
+          .expect(201)
+      ).headers['x-log-position'] as string;
+    });
+    expect(
+      await freshness().waitFor(
+        BigInt(last),
+        t.ledger.projections.map((p) => p.name),
+        120_000,
+      ),
+    ).toBe(true);
+
+    const path = `/api/v1/reports/annual-survey/${YEAR}`;
+    const live = await body(path);
+    const then = await body(path, { asAt: MID });
+    // The report's own asAt (service figures as at today or the year's end) is the as-at date in a replay.
+    expect(live.asAt).toBe(TODAY);
+    expect(then.asAt).toBe(MID);
+    // The response and the school's invitations came on 20 February: not known on 1 February.
+    expect(live.ab.responded - then.ab.responded).toBe(1);
+    expect(then.ab.responded).toBe(0);
+    expect(live.ab.invited - then.ab.invited).toBe(2);
+    expect(live.schools.map((s: { schoolUrn: string }) => s.schoolUrn)).toContain(late.urn);
+    expect(then.schools.map((s: { schoolUrn: string }) => s.schoolUrn)).not.toContain(late.urn);
+    // The second half of the ECTs was registered on 20 February, and one clinic booked then.
+    const ects = (r: { ab: { service: { ectsByStatus: Record<string, number> } } }) =>
+      Object.values(r.ab.service.ectsByStatus).reduce((a, b) => a + b, 0);
+    expect(ects(then)).toBeGreaterThan(0);
+    expect(ects(then)).toBeLessThan(ects(live));
+    const clinics = (r: { schools: { schoolUrn: string; service: { clinics: { sessions: number } } }[] }) =>
+      r.schools.find((s) => s.schoolUrn === urn)!.service.clinics.sessions;
+    expect(clinics(live) - clinics(then)).toBe(1);
+    // asAt now is the live report.
+    for (const asAt of [TODAY, NOW]) expect(await body(path, { asAt })).toEqual(live);
+
+    // The survey read routes too.
+    const survey = await body(`/api/v1/surveys/${YEAR}`);
+    const surveyThen = await body(`/api/v1/surveys/${YEAR}`, { asAt: MID });
+    expect({ invited: surveyThen.invited, responded: surveyThen.responded }).toEqual({
+      invited: survey.invited - 2,
+      responded: survey.responded - 1,
+    });
+    expect(await body(`/api/v1/surveys/${YEAR}`, { asAt: NOW })).toEqual(survey);
+    const respondents = await body(`/api/v1/surveys/${YEAR}/respondents`, { pageSize: 500 });
+    const respondentsThen = await body(`/api/v1/surveys/${YEAR}/respondents`, { pageSize: 500, asAt: MID });
+    type Respondent = {
+      schoolUrn: string;
+      schoolName: string | null;
+      role: string;
+      respondedOn: string | null;
+    };
+    const key = (r: Respondent) => `${r.schoolUrn}|${r.role}|${r.respondedOn}`;
+    expect((respondentsThen.items as Respondent[]).map(key).sort()).toEqual(
+      (respondents.items as Respondent[])
+        .filter((r) => r.schoolUrn !== late.urn)
+        .map((r) => key({ ...r, respondedOn: null }))
+        .sort(),
+    );
+    // The school added on 20 February (invited on 10 January in this log) had no name on the register then.
+    expect(
+      (respondentsThen.items as Respondent[])
+        .filter((r) => r.schoolUrn === '999123')
+        .map((r) => r.schoolName),
+    ).toEqual([null, null]);
+    expect(await body(`/api/v1/surveys/${YEAR}/respondents`, { pageSize: 500, asAt: TODAY })).toEqual(
+      respondents,
+    );
+
+    // Scoped like the live report: a tutor sees their own school's section only.
+    const tutor = await t.token('induction_tutor', [urn]);
+    const mine = await get(path, { asAt: MID }, tutor).expect(200);
+    expect(mine.body.schools.map((s: { schoolUrn: string }) => s.schoolUrn)).toEqual([urn]);
+    await get(`/api/v1/surveys/${YEAR}`, { asAt: MID }, tutor).expect(403);
+
+    // Same validation; a stored run is as at the day it was made, so asAt with run=latest is refused.
+    for (const route of [path, `/api/v1/surveys/${YEAR}`, `/api/v1/surveys/${YEAR}/respondents`]) {
+      expect(JSON.stringify((await get(route, { asAt: 'yesterday' }).expect(400)).body)).toContain('asAt');
+      expect(JSON.stringify((await get(route, { asAt: '2026-03-03' }).expect(400)).body)).toContain(
+        'must not be after',
+      );
+    }
+    expect(JSON.stringify((await get(path, { asAt: MID, run: 'latest' }).expect(400)).body)).toContain(
+      'run=latest',
+    );
+  }, 180_000);
 
   it('answers 400 for an asAt that is not a date or is in the future, and leaves no replay schema behind', async () => {
     for (const asAt of [

@@ -17,6 +17,7 @@ import { JOB_QUEUE, jobIdOf, type JobQueue } from '#jobs/job-queue.port.js';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { toCsv } from '../http/csv.js';
+import { AS_AT_DESCRIPTION, isAsAt } from '../audit/as-at.query.js';
 import { QUEUES } from '../../../worker/src/jobs/queues.js';
 import { SURVEY_JOB_NAMES } from '../../../worker/src/jobs/survey-jobs.js';
 import { surveyYear } from '../surveys/surveys.http-controller.js';
@@ -52,6 +53,14 @@ export class AnnualSurveyReportHttpController {
     required: false,
     description: '"latest": the newest report the generation job made',
   })
+  @ApiQuery({
+    name: 'asAt',
+    required: false,
+    example: '2025-12-01',
+    description:
+      `${AS_AT_DESCRIPTION} The report is built from that replay: its own asAt field (the date its service ` +
+      "figures describe) is then the earlier of that date and the year's end. Not with run=latest (400).",
+  })
   @ApiHeader({ name: 'X-Min-Log-Position', required: false })
   async get(
     @CurrentPrincipal() principal: Principal,
@@ -61,10 +70,15 @@ export class AnnualSurveyReportHttpController {
     @Query('school') school?: string,
     @Query('table') table?: string,
     @Query('run') run?: string,
+    @Query('asAt') asAt?: string,
   ) {
+    if (asAt !== undefined && !isAsAt(asAt))
+      throw new BadRequestException([
+        'asAt must be a real date YYYY-MM-DD or a date-time like 2026-01-31T17:00:00Z',
+      ]);
     if (table !== undefined && !(REPORT_TABLES as readonly string[]).includes(table))
       throw new BadRequestException([`table must be one of: ${REPORT_TABLES.join(', ')}`]);
-    const report = await this.reports.report(principal, year, { school, run });
+    const report = await this.reports.report(principal, year, { school, run, asAt });
     const wanted = request.accepts(['application/json', 'text/csv', 'application/pdf']);
     const name = `annual-survey-${year}${school ? `-${school}` : ''}`;
     if (wanted === 'text/csv') {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import {
@@ -7,6 +7,19 @@ import {
 } from '#read-models/survey/annual-survey-report.js';
 import { schoolScope, type Principal } from '../auth/principal.js';
 import { CLOCK } from '../domain/clock.token.js';
+import { AsAtReplays, type AsAtProjection } from '../audit/as-at-replays.js';
+
+/** Every projection whose tables `buildAnnualSurveyReport` reads: an as-at report replays them all. */
+export const REPORT_PROJECTIONS: readonly AsAtProjection[] = [
+  'annual-survey',
+  'school-directory',
+  'ect-register',
+  'entitlement-view',
+  'early-help-queue',
+  'moderation-sample',
+  'training-programme',
+  'school-service',
+];
 
 /** The report, built live from the read models or taken from the newest run of the generation job. */
 @Injectable()
@@ -14,6 +27,7 @@ export class AnnualSurveyReportService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly asAt: AsAtReplays,
   ) {}
 
   today(): string {
@@ -23,10 +37,14 @@ export class AnnualSurveyReportService {
   async report(
     principal: Principal,
     year: number,
-    options: { school?: string | undefined; run?: string | undefined } = {},
+    options: { school?: string | undefined; run?: string | undefined; asAt?: string | undefined } = {},
   ): Promise<AnnualSurveyReport> {
     let report: AnnualSurveyReport | null;
     if (options.run === 'latest') {
+      if (options.asAt !== undefined)
+        throw new BadRequestException([
+          'asAt cannot be combined with run=latest: a generated run is as at the day it was made',
+        ]);
       const present = (await this.dataSource.query(
         `SELECT to_regclass('annual_survey_report_runs') IS NOT NULL AS p`,
       )) as {
@@ -44,7 +62,11 @@ export class AnnualSurveyReportService {
         ]);
       report = row.report;
     } else {
-      report = await buildAnnualSurveyReport(this.dataSource, year, this.today());
+      // With ?asAt= the report is built from a replay of the log up to then, "today" being the as-at date:
+      // the figures known at that time (docs/audit.md). Without it, the same build on the live tables.
+      report = await this.asAt.read(REPORT_PROJECTIONS, options.asAt, (view) =>
+        buildAnnualSurveyReport(view.manager, year, view.today),
+      );
     }
     if (report === null) throw new NotFoundException([`No survey is defined for ${year}`]);
     const scope = schoolScope(principal);

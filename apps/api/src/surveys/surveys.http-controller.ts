@@ -17,12 +17,14 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } 
 import { IsIn, IsOptional } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { JOB_QUEUE, jobIdOf, type JobQueue } from '#jobs/job-queue.port.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { Public, Roles } from '../auth/auth.decorators.js';
 import type { Role } from '../auth/principal.js';
 import { CLOCK } from '../domain/clock.token.js';
+import { AsAtReplays } from '../audit/as-at-replays.js';
+import { AsAtQuery } from '../audit/as-at.query.js';
 import { CommandCtx, type CommandContext } from '../http/command-context.js';
 import { toCsv, wantsCsv } from '../http/csv.js';
 import { PageQueryDto, pageBounds, setPageLinks } from '../http/pagination.js';
@@ -48,6 +50,15 @@ export class RespondentsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'responded must be true or false' })
   responded?: 'true' | 'false';
+
+  @AsAtQuery()
+  asAt?: string;
+}
+
+/** `GET /surveys/:year`: the survey, optionally as it stood at a past time (R23). */
+export class SurveyQueryDto {
+  @AsAtQuery()
+  asAt?: string;
 }
 
 export const surveyYear = new ParseIntPipe({
@@ -77,7 +88,7 @@ const RESPONDENT_CSV = [
 
 /** Respondents of a year's survey with whether each has answered, for the admin page and the API. */
 export async function listRespondents(
-  dataSource: DataSource,
+  dataSource: DataSource | EntityManager,
   year: number,
   options: { skip: number; take: number; responded?: boolean },
 ): Promise<{ items: RespondentView[]; total: number }> {
@@ -102,7 +113,7 @@ export async function listRespondents(
 export class SurveysHttpController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly dataSource: DataSource,
+    private readonly asAt: AsAtReplays,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -123,14 +134,18 @@ export class SurveysHttpController {
 
   @Get(':year')
   @Roles('hub_staff')
-  @ApiOperation({ summary: "A year's survey: its questions, dates and how many have answered" })
-  async get(@Param('year', surveyYear) year: number) {
-    const [survey] = (await this.dataSource.query(
-      `SELECT d.year, d.title, d.opens_on AS "opensOn", d.closes_on AS "closesOn", d.questions,
+  @ApiOperation({
+    summary: "A year's survey: its questions, dates and how many have answered; ?asAt= for then",
+  })
+  async get(@Param('year', surveyYear) year: number, @Query() query: SurveyQueryDto) {
+    const [survey] = (await this.asAt.read(['annual-survey'], query.asAt, ({ manager }) =>
+      manager.query(
+        `SELECT d.year, d.title, d.opens_on AS "opensOn", d.closes_on AS "closesOn", d.questions,
               (SELECT count(*)::int FROM survey_invitations i WHERE i.year = d.year) AS invited,
               (SELECT count(*)::int FROM survey_invitations i WHERE i.year = d.year AND i.responded_on IS NOT NULL) AS responded
          FROM survey_definitions d WHERE d.year = $1`,
-      [year],
+        [year],
+      ),
     )) as unknown[];
     if (!survey) throw new BadRequestException([`No survey is defined for ${year}`]);
     return survey;
@@ -153,7 +168,9 @@ export class SurveysHttpController {
 
   @Get(':year/respondents')
   @Roles('hub_staff')
-  @ApiOperation({ summary: 'Who was invited and who has responded (paged; CSV with Accept: text/csv)' })
+  @ApiOperation({
+    summary: 'Who was invited and who has responded (paged; CSV with Accept: text/csv); ?asAt= for then',
+  })
   async respondents(
     @Param('year', surveyYear) year: number,
     @Query() query: RespondentsQueryDto,
@@ -162,11 +179,13 @@ export class SurveysHttpController {
   ) {
     const { page, pageSize, skip } = pageBounds(query);
     const filter = query.responded === undefined ? undefined : query.responded === 'true';
-    const { items, total } = await listRespondents(this.dataSource, year, {
-      skip,
-      take: pageSize,
-      ...(filter === undefined ? {} : { responded: filter }),
-    });
+    const { items, total } = await this.asAt.read(['annual-survey', 'school-directory'], query.asAt, (view) =>
+      listRespondents(view.manager, year, {
+        skip,
+        take: pageSize,
+        ...(filter === undefined ? {} : { responded: filter }),
+      }),
+    );
     const result = { items, page, pageSize, total };
     setPageLinks(request, response, result);
     if (wantsCsv(request)) {
