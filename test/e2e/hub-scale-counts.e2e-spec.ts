@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { earlyHelpCausesAt, type TrainingAttendance } from '#induction/early-help/early-help-causes.js';
 import type { EctState } from '#induction/induction/ect.state.js';
-import { drawSample, type SchoolForm } from '#induction/moderation/moderation-sample.js';
 import {
   createTrainingProgrammeDecider,
   trainingProgrammeStreamId,
   type TrainingCommand,
 } from '#induction/training/training-programme.decider.js';
-import { dueFacts } from '#read-models/reminders/due-facts.js';
 import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
-import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import {
   appendHub,
   generateHub,
   mulberry32,
-  type GeneratedEct,
   type GeneratedHub,
 } from '#read-models/audit/testing/hub-generator.js';
-import { ECT_STATUSES } from '../../apps/api/src/ects/ect-status.js';
-import { EARLY_HELP_CAUSES } from '../../apps/api/src/early-help/list-early-help.query.dto.js';
-import { DUE_ITEM_KINDS } from '../../apps/api/src/reminders/due-items.query.dto.js';
+import { listCountChecks, moderationForms } from '../support/list-counts.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /**
@@ -36,49 +29,14 @@ const SCHOOLS = HUB ? 150 : 15;
 const TODAY = '2026-07-20';
 /** Each check makes up to a few hundred requests; at hub scale on a loaded 2-core machine that takes minutes. */
 const STEP = HUB ? 900_000 : 120_000;
-const PROJECTIONS = [
-  'school-directory',
-  'ect-register',
-  'entitlement-view',
-  'induction-plan',
-  'early-help-queue',
-  'training-programme',
-  'panel-cases',
-  'moderation-sample',
-  'due-items',
-  'annual-survey',
-  'school-service',
-];
-
-const countBy = <T>(items: readonly T[], key: (item: T) => string | null | undefined) => {
-  const counts = new Map<string, number>();
-  for (const item of items) {
-    const k = key(item);
-    if (k !== null && k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  return counts;
-};
-
 describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOOLS} schools)`, () => {
   let t: TestLedger;
   let hub: GeneratedHub;
   let token: string;
-  let registered: GeneratedEct[];
   /** `<eventId>|<participantId>` → attended, as the training decider folded it. */
   let attendance: Record<string, boolean>;
 
-  const get = (path: string, query: Record<string, string | number> = {}) =>
-    t.http.get(path).query(query).set('Authorization', `Bearer ${token}`);
-  const total = async (path: string, query: Record<string, string | number> = {}) =>
-    (await get(path, { ...query, pageSize: 1 }).expect(200)).body.total as number;
-  const all = async <T>(path: string, query: Record<string, string | number> = {}): Promise<T[]> => {
-    const items: T[] = [];
-    for (let page = 1; ; page += 1) {
-      const body = (await get(path, { ...query, page, pageSize: 500 }).expect(200)).body;
-      items.push(...(body.items as T[]));
-      if (page * 500 >= body.total) return items;
-    }
-  };
+  const checks = () => listCountChecks(t, token, TODAY);
   const open = (state: EctState) => state.phase === 'open' || state.phase === 'awaiting-decision';
 
   beforeAll(async () => {
@@ -93,7 +51,6 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
       calendar: t.ledger.domain.calendar,
       today: TODAY,
     });
-    registered = hub.ects.filter((e) => e.state.phase !== 'unregistered');
     // The log is stamped as recorded before the (fixed) clock's now, so a view as at today can replay it all.
     const ds = t.ledger.runtime.dataSource;
     await ds.query(
@@ -176,21 +133,20 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'counts the ECT register by status and by school as the domain’s summary does',
     async () => {
-      const byStatus = countBy(registered, (e) => t.ledger.domain.summarise(e.state, TODAY).status);
+      const byStatus = await checks().register(
+        hub.ects,
+        hub.schools.map((s) => s.urn),
+      );
       // The generator makes in-progress and awaiting-decision ECTs; every other status must count 0 too.
       expect(byStatus.size).toBeGreaterThanOrEqual(2);
-      for (const status of ECT_STATUSES)
-        expect({ status, total: await total('/api/v1/ects', { status }) }).toEqual({
-          status,
-          total: byStatus.get(status) ?? 0,
-        });
-      expect(await total('/api/v1/ects')).toBe(registered.length);
-      const bySchool = countBy(registered, (e) => e.state.leadSchoolUrn);
-      for (const school of hub.schools)
-        expect({ urn: school.urn, total: await total('/api/v1/ects', { schoolUrn: school.urn }) }).toEqual({
-          urn: school.urn,
-          total: bySchool.get(school.urn) ?? 0,
-        });
+    },
+    STEP,
+  );
+
+  it(
+    'counts R22 entitlements by check and status, and per school, as the domain checks them',
+    async () => {
+      expect((await checks().entitlements(hub.ects)).length).toBeGreaterThan(0);
     },
     STEP,
   );
@@ -198,38 +154,9 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'counts the early-help queue by cause as the domain’s rules raise them (with training attendance)',
     async () => {
-      const byEct = new Map<string, boolean[]>();
-      for (const [key, attended] of Object.entries(attendance)) {
-        const ectId = key.slice(key.indexOf('|') + 1);
-        byEct.set(ectId, [...(byEct.get(ectId) ?? []), attended]);
-      }
-      const attendanceOf = (ectId: string): TrainingAttendance | undefined => {
-        const values = byEct.get(ectId) ?? [];
-        return values.length
-          ? { attended: values.filter(Boolean).length, recorded: values.length }
-          : undefined;
-      };
-      const causes = new Map(
-        hub.ects.map((e) => [
-          e.ectId,
-          earlyHelpCausesAt(e.state, TODAY, t.ledger.domain.calendar, attendanceOf(e.ectId)).map(
-            (c) => c.cause,
-          ),
-        ]),
-      );
-      const atRisk = [...causes.values()].filter((c) => c.length > 0).length;
+      const { atRisk, byCause } = await checks().earlyHelp(hub.ects, attendance);
       expect(atRisk).toBeGreaterThan(0);
-      expect(await total('/api/v1/early-help/queue')).toBe(atRisk);
-      const byCause = countBy(
-        [...causes.values()].flatMap((c) => [...new Set(c)]),
-        (c) => c,
-      );
       expect(byCause.get('low-attendance') ?? 0).toBeGreaterThan(0);
-      for (const cause of EARLY_HELP_CAUSES)
-        expect({ cause, total: await total('/api/v1/early-help/queue', { cause }) }).toEqual({
-          cause,
-          total: byCause.get(cause) ?? 0,
-        });
     },
     STEP,
   );
@@ -237,19 +164,8 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'counts panel cases by status, recommendation and R16 lateness from the ECTs’ recommendations',
     async () => {
-      const recommended = hub.ects.filter((e) => e.state.recommendation !== null);
-      const awaiting = recommended.filter((e) => e.state.phase === 'awaiting-decision');
+      const { awaiting } = await checks().panel(hub.ects);
       expect(awaiting.length).toBeGreaterThan(0);
-      expect(await total('/api/v1/panel/cases', { status: 'all' })).toBe(recommended.length);
-      expect(await total('/api/v1/panel/cases')).toBe(awaiting.length);
-      const byRecommendation = countBy(awaiting, (e) => e.state.recommendation!.recommendation);
-      for (const recommendation of ['satisfactory', 'unsatisfactory', 'extension'])
-        expect(await total('/api/v1/panel/cases', { recommendation })).toBe(
-          byRecommendation.get(recommendation) ?? 0,
-        );
-      expect(await total('/api/v1/panel/cases', { overdue: 'true' })).toBe(
-        awaiting.filter((e) => e.state.recommendation!.decisionDueBy < TODAY).length,
-      );
     },
     STEP,
   );
@@ -258,64 +174,17 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
     'draws the moderation sample by its rules: every not-on-track, every fail or extension, a share of the rest, each school once a year',
     async () => {
       const log = await t.ledger.runtime.eventStore.readAll({ limit: 1_000_000 });
-      const schoolOf = new Map<string, string>();
-      const forms: SchoolForm[] = [];
-      for (const event of log) {
-        const data = event.data as Record<string, never>;
-        if (event.type === 'EctRegistered') schoolOf.set(event.streamId, data['schoolUrn']);
-        if (event.type !== 'ProgressReviewSubmitted' && event.type !== 'FormalAssessmentRecorded') continue;
-        const on = event.type === 'ProgressReviewSubmitted' ? data['submittedOn'] : data['receivedOn'];
-        forms.push({
-          formId: event.eventId,
-          kind: event.type === 'ProgressReviewSubmitted' ? 'progress-review' : 'formal-assessment',
-          onTrack: data['onTrack'],
-          point: data['point'],
-          recommendation: data['recommendation'],
-          schoolUrn: schoolOf.get(event.streamId)!,
-          academicYear: t.ledger.domain.calendar.termOnOrAfter(on).academicYear,
-        });
-      }
-      const expected = drawSample(forms);
-      const sample = await all<{ formId: string; reason: string; schoolUrn: string; kind: string }>(
-        '/api/v1/moderation/queue',
-        { status: 'all' },
+      const forms = moderationForms(log, t.ledger.domain);
+      const { expected, reasons } = await checks().moderation(
+        forms,
+        hub.schools.slice(0, 10).map((s) => s.urn),
       );
-      expect(sample.length).toBe(expected.size);
-      expect(countBy(sample, (f) => f.reason)).toEqual(countBy([...expected.values()], (r) => r));
-      const reasons = new Map(sample.map((f) => [f.formId, f.reason]));
-      // The rules, one by one, on the forms as submitted.
-      for (const form of forms) {
-        if (form.kind === 'progress-review' && form.onTrack === false)
-          expect(reasons.get(form.formId)).toBe('not-on-track');
-        if (
-          form.kind === 'formal-assessment' &&
-          form.point === 'final' &&
-          form.recommendation !== 'satisfactory'
-        )
-          expect(reasons.get(form.formId)).toBe('fail-or-extend');
-      }
-      const schoolYears = new Set(forms.map((f) => `${f.schoolUrn}|${f.academicYear}`));
-      const sampledSchoolYears = new Set(
-        forms.filter((f) => reasons.has(f.formId)).map((f) => `${f.schoolUrn}|${f.academicYear}`),
-      );
-      expect(sampledSchoolYears).toEqual(schoolYears);
       const rest = forms.filter(
         (f) => !['not-on-track', 'fail-or-extend', 'unsatisfactory'].includes(expected.get(f.formId) ?? ''),
       );
       const random = rest.filter((f) => reasons.get(f.formId) === 'random').length;
       expect(random / rest.length).toBeGreaterThan(0.05);
       expect(random / rest.length).toBeLessThan(0.15);
-      const bySchool = countBy(sample, (f) => f.schoolUrn);
-      for (const school of hub.schools.slice(0, 10))
-        expect(await total('/api/v1/moderation/queue', { status: 'all', schoolUrn: school.urn })).toBe(
-          bySchool.get(school.urn) ?? 0,
-        );
-      const byKind = countBy(
-        forms.filter((f) => expected.has(f.formId)),
-        (f) => f.kind,
-      );
-      for (const kind of ['progress-review', 'formal-assessment'])
-        expect(await total('/api/v1/moderation/queue', { status: 'all', kind })).toBe(byKind.get(kind) ?? 0);
     },
     STEP,
   );
@@ -323,13 +192,8 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'counts training attendance per event as the training decider recorded it',
     async () => {
-      const recorded = Object.keys(attendance);
+      const recorded = await checks().training(2025, attendance, ['conf-2025', 'y2-cycle-1']);
       expect(recorded.length).toBeGreaterThan(0);
-      expect(await total('/api/v1/training/2025/attendance')).toBe(recorded.length);
-      for (const eventId of ['conf-2025', 'y2-cycle-1'])
-        expect(await total('/api/v1/training/2025/attendance', { eventId })).toBe(
-          recorded.filter((key) => key.startsWith(`${eventId}|`)).length,
-        );
     },
     STEP,
   );
@@ -337,31 +201,9 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'counts due items by kind, audience and overdue from each ECT’s folded state',
     async () => {
-      const facts = hub.ects.flatMap((e) =>
-        dueFacts({ ...e.state, people: {} }, t.ledger.domain.calendar).map((f) => ({
-          ...f,
-          schoolUrn: e.state.leadSchoolUrn,
-        })),
-      );
+      const { facts, overdue } = await checks().dueItems(hub.ects, [hub.schools[3]!.urn]);
       expect(facts.length).toBeGreaterThan(0);
-      expect(await total('/api/v1/due-items')).toBe(facts.length);
-      const byKind = countBy(facts, (f) => f.kind);
-      for (const kind of DUE_ITEM_KINDS)
-        expect({ kind, total: await total('/api/v1/due-items', { kind }) }).toEqual({
-          kind,
-          total: byKind.get(kind) ?? 0,
-        });
-      const overdue = facts.filter((f) => f.dueBy < TODAY).length;
       expect(overdue).toBeGreaterThan(0);
-      expect(await total('/api/v1/due-items', { overdue: 'true' })).toBe(overdue);
-      expect(await total('/api/v1/due-items', { overdue: 'false' })).toBe(facts.length - overdue);
-      expect(await total('/api/v1/due-items', { audience: 'ab' })).toBe(
-        facts.filter((f) => f.audience === 'ab').length,
-      );
-      const urn = hub.schools[3]!.urn;
-      expect(await total('/api/v1/due-items', { schoolUrn: urn })).toBe(
-        facts.filter((f) => f.schoolUrn === urn).length,
-      );
     },
     STEP,
   );
@@ -369,17 +211,7 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'answers the same counts as at today by replay as the live read',
     async () => {
-      const lists: [string, Record<string, string>][] = [
-        ['/api/v1/ects', {}],
-        ['/api/v1/early-help/queue', { status: 'all' }],
-        ['/api/v1/moderation/queue', { status: 'all' }],
-        ['/api/v1/due-items', { overdue: 'true' }],
-      ];
-      for (const [path, query] of lists) {
-        const live = await get(path, { ...query, pageSize: 20 }).expect(200);
-        const replayed = await get(path, { ...query, pageSize: 20, asAt: TODAY }).expect(200);
-        expect({ path, body: replayed.body }).toEqual({ path, body: live.body });
-      }
+      await checks().asAtEqualsLive();
     },
     STEP,
   );
@@ -387,23 +219,7 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'rebuilds each of the 11 projections to exactly the rows it had',
     async () => {
-      expect(t.ledger.projections.map((p) => p.name).sort()).toEqual([...PROJECTIONS].sort());
-      const ds = t.ledger.runtime.dataSource;
-      for (const projection of t.ledger.projections) {
-        const snapshot = async () => {
-          const out: Record<string, unknown[]> = {};
-          for (const table of projection.tables)
-            // Whole-row order: a table's first column alone (an ECT id) is not unique.
-            out[table] = await ds.query(`SELECT * FROM public."${table}" AS r ORDER BY r::text`);
-          return out;
-        };
-        const before = await snapshot();
-        await rebuildProjection(ds, t.ledger.runtime.eventStore, projection);
-        expect({ projection: projection.name, rows: await snapshot() }).toEqual({
-          projection: projection.name,
-          rows: before,
-        });
-      }
+      await checks().rebuildsEachProjection();
     },
     HUB ? 1_800_000 : 300_000,
   );
