@@ -10,6 +10,9 @@ import { AddSchoolRequestDto } from '../../../api/src/schools/add-school/add-sch
 import { RegisterEctCommand } from '../../../api/src/ects/register-ect/register-ect.command.js';
 import { RegisterEctRequestDto } from '../../../api/src/ects/register-ect/register-ect.request.dto.js';
 import { noProjectionsHere } from '../../../api/src/health/projection-status.js';
+import { PersonIdentity } from '../../../api/src/domain/person-identity.js';
+import { ectStreamId } from '#induction/induction/ect.decider.js';
+import { schoolStreamId } from '#induction/schools/school.decider.js';
 import type { Ledger } from '../compose.js';
 import { DEMO_SCHOOLS, demoEcts } from './demo-ab.js';
 
@@ -21,7 +24,9 @@ export interface SeedSummary {
 
 /**
  * Seeds the demo AB through the same command handlers the API uses, so the demo obeys every rule. Each
- * command has a fixed Idempotency-Key: seeding twice appends nothing the second time.
+ * command has a fixed Idempotency-Key: seeding twice appends nothing the second time. A school or ECT whose
+ * stream already holds events counts as skipped (already there), not as added: an idempotent replay of the
+ * command succeeds, so its success alone does not say that anything was added.
  */
 export async function seedDemo(ledger: Ledger, clock: Clock): Promise<SeedSummary> {
   const context = await NestFactory.createApplicationContext(
@@ -44,7 +49,12 @@ export async function seedDemo(ledger: Ledger, clock: Clock): Promise<SeedSummar
       idempotencyKey: `demo:${key}`,
     });
     const summary: SeedSummary = { schools: 0, ects: 0, skipped: 0 };
-    const attempt = async (run: () => Promise<unknown>, counter: 'schools' | 'ects') => {
+    const store = ledger.runtime.eventStore;
+    const attempt = async (streamId: string, run: () => Promise<unknown>, counter: 'schools' | 'ects') => {
+      if ((await store.readStream(streamId)).length > 0) {
+        summary.skipped += 1;
+        return;
+      }
       try {
         await run();
         summary[counter] += 1;
@@ -60,11 +70,20 @@ export async function seedDemo(ledger: Ledger, clock: Clock): Promise<SeedSummar
         phase: school.phase,
         localAuthority: school.localAuthority,
       });
-      await attempt(() => bus.execute(new AddSchoolCommand(dto, ctx(`school:${school.urn}`))), 'schools');
+      await attempt(
+        schoolStreamId(school.urn),
+        () => bus.execute(new AddSchoolCommand(dto, ctx(`school:${school.urn}`))),
+        'schools',
+      );
     }
+    const identity = new PersonIdentity(ledger.deriveId);
     for (const ect of demoEcts()) {
       const dto = plainToInstance(RegisterEctRequestDto, ect);
-      await attempt(() => bus.execute(new RegisterEctCommand(dto, ctx(`ect:${ect.trn}`))), 'ects');
+      await attempt(
+        ectStreamId(await identity.ectIdForTrn(ect.trn)),
+        () => bus.execute(new RegisterEctCommand(dto, ctx(`ect:${ect.trn}`))),
+        'ects',
+      );
     }
     return summary;
   } finally {
