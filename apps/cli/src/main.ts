@@ -19,7 +19,8 @@ Commands:
   serve [--role all|api|worker] [--demo]   run the service (default role: all = api + projections + jobs)
   seed-demo                                add the demo Appropriate Body (schools, tutors, ECTs)
   rebuild <projection>|--all               replay the log into fresh read-model tables and swap them in
-  generate --scale hub|national [--seed N]  write deterministic scale data (bench/README.md)
+  generate --scale small|hub|national [--seed N]
+                                           write deterministic scale data (bench/README.md)
   simulate-survey [--year 2025] [--seed N]  simulate the annual survey on the register; time the report
   revoke-token (--token-id ID | --user ID) --reason TEXT
                                            revoke one API token, or every token a user was issued until now
