@@ -61,7 +61,8 @@ const PAGE_COLUMNS = {
  * (R11) or report (R12) not in by its date stands from the day after (the schedule lists them in date order,
  * so the first such is the oldest); the latest timetable from on or before $1 stands over the year's limit
  * (R22: $2 in year 1, $3 from `yearTwoFrom`), since its start or the year's. jsonpath keeps it one pass with
- * no per-row set functions but the stored causes' (a few ms a thousand rows).
+ * no per-row set functions but the stored causes' (a few ms a thousand rows); `timed` is unpacked once per
+ * row by jsonb_to_record rather than read by each path.
  */
 const QUEUE_SQL = `
   SELECT q.ect_id, q.resolved_on,
@@ -77,29 +78,30 @@ const QUEUE_SQL = `
         WHERE e->>'since' > v.after COLLATE "C") AS stored_since,
       $4::text IS NULL OR jsonb_path_exists(c.causes, '$[*] ? (@.cause == $cause && @.since > $after)', v.vars)
         AS stored_match,
-      CASE WHEN v.open THEN to_char((jsonb_path_query_first(c.timed,
-        '$.schedule.reviews[*] ? (@.submitted == false && @.dueBy < $today && @.dueBy >= $after).dueBy', v.vars)
+      CASE WHEN v.open THEN to_char((jsonb_path_query_first(tm.schedule,
+        '$.reviews[*] ? (@.submitted == false && @.dueBy < $today && @.dueBy >= $after).dueBy', v.vars)
         #>> '{}')::date + 1, 'YYYY-MM-DD') END AS review_since,
-      CASE WHEN v.open THEN to_char((jsonb_path_query_first(c.timed,
-        '$.schedule.assessments[*] ? (@.recorded == false && @.reportDueBy < $today && @.reportDueBy >= $after).reportDueBy',
+      CASE WHEN v.open THEN to_char((jsonb_path_query_first(tm.schedule,
+        '$.assessments[*] ? (@.recorded == false && @.reportDueBy < $today && @.reportDueBy >= $after).reportDueBy',
         v.vars) #>> '{}')::date + 1, 'YYYY-MM-DD') END AS report_since,
       CASE WHEN (t.tt->>'percentOfMainPayRangeTimetable')::numeric > CASE WHEN t.two THEN $3 ELSE $2 END::numeric
         AND t.since > v.after COLLATE "C" THEN t.since END AS timetable_since
     FROM early_help_cases c
+    CROSS JOIN LATERAL jsonb_to_record(coalesce(c.timed, '{}')) AS tm(open boolean, schedule jsonb, timetables jsonb)
     CROSS JOIN LATERAL (
       SELECT c.case_state->>'resolvedOn' AS resolved_on, coalesce(c.case_state->>'resolvedOn', '') AS after,
-             coalesce((c.timed->>'open')::boolean, false) AS open,
+             coalesce(tm.open, false) AS open,
              jsonb_build_object('today', $1::text, 'after', coalesce(c.case_state->>'resolvedOn', ''),
                                 'cause', coalesce($4::text, '')) AS vars
     ) v
     CROSS JOIN LATERAL (
       SELECT l.tt, y.two,
              CASE WHEN y.two AND l.tt->>'from' < y.from2 COLLATE "C" THEN y.from2 ELSE l.tt->>'from' END AS since
-      FROM (SELECT CASE WHEN v.open THEN jsonb_path_query_array(c.timed->'timetables', '$[*] ? (@.from <= $today)',
+      FROM (SELECT CASE WHEN v.open THEN jsonb_path_query_array(tm.timetables, '$[*] ? (@.from <= $today)',
                                                                 v.vars) -> -1 END AS tt) l
       CROSS JOIN LATERAL (
-        SELECT c.timed->'schedule'->>'yearTwoFrom' AS from2,
-               coalesce(c.timed->'schedule'->>'yearTwoFrom' <= $1::text COLLATE "C", false) AS two
+        SELECT tm.schedule->>'yearTwoFrom' AS from2,
+               coalesce(tm.schedule->>'yearTwoFrom' <= $1::text COLLATE "C", false) AS two
       ) y
     ) t
     WHERE c.state IS NOT NULL`;
@@ -167,19 +169,24 @@ export class EarlyHelpQueries {
       params.push(query.schoolUrn);
       schoolFilter = `AND c.school_urn = $${params.length}`;
     }
-    const from = `FROM (${QUEUE_SQL} ${schoolFilter}) q) q WHERE ${where.join(' AND ')}`;
-    // One pass gives the page and the total; a page past the end has no rows, so it counts apart.
+    // Without a cause, the fence (OFFSET 0) evaluates each case's jsonpaths once (inlined, the planner computed
+    // them in both the filter and the sort key); with one, inlining lets the cheap cause test drop most cases
+    // first. The materialised CTE keeps only (id, key), so the total and the page are read from it rather than
+    // a window buffering every open case to disk (national: 1.1-1.5 s → 0.5-0.7 s). One row even past the end.
+    const fence = query.cause ? '' : 'OFFSET 0';
     const found = (await manager.query(
-      `SELECT q.ect_id, count(*) OVER ()::int AS total ${from}
-       ORDER BY coalesce(q.opened_on, q.resolved_on, '') COLLATE "C", q.ect_id
-       LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `WITH q AS MATERIALIZED (
+         SELECT q.ect_id, coalesce(q.opened_on, q.resolved_on, '') AS sort_key
+         FROM (${QUEUE_SQL} ${schoolFilter} ${fence}) q) q WHERE ${where.join(' AND ')})
+       SELECT t.total, p.ect_id FROM (SELECT count(*)::int AS total FROM q) t
+       LEFT JOIN LATERAL (
+         SELECT q.ect_id, q.sort_key FROM q ORDER BY q.sort_key COLLATE "C", q.ect_id
+         LIMIT $${params.length + 1} OFFSET $${params.length + 2}) p ON true
+       ORDER BY p.sort_key COLLATE "C", p.ect_id`,
       [...params, pageSize, skip],
-    )) as { ect_id: string; total: number }[];
-    const total =
-      found[0]?.total ??
-      ((await manager.query(`SELECT count(*)::int AS total ${from}`, params)) as { total: number }[])[0]!
-        .total;
-    const ids = found.map((r) => r.ect_id);
+    )) as { ect_id: string | null; total: number }[];
+    const total = found[0]?.total ?? 0;
+    const ids = found.flatMap((r) => (r.ect_id === null ? [] : [r.ect_id]));
     const rows =
       ids.length === 0
         ? []
