@@ -93,6 +93,17 @@ function parsePhases(only: string | undefined, skipHttp: boolean): Phase[] {
   return PHASES.filter((p) => phases.includes(p) && !(p === 'http' && skipHttp));
 }
 
+/**
+ * Where this run's HTTP registrations start in the TRN space (`trnFor` is a bijection on 9,000,000 indices), after
+ * the data set's own ECTs. A run registers a few thousand (about 220/s for 20 s), so each minute gets its own block
+ * of 20,000: runs on a reused database in different minutes never register a TRN twice (which would measure 409s
+ * instead of registrations) until the blocks wrap after about 6 hours.
+ */
+function registrationBlockStart(datasetEcts: number): number {
+  const blocks = Math.floor((8_000_000 - datasetEcts) / 20_000);
+  return datasetEcts + (Math.floor(Date.now() / 60_000) % blocks) * 20_000;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -257,7 +268,7 @@ async function main(argv: string[]): Promise<number> {
         ectIds,
         reviewsDue,
         schoolUrns: Array.from({ length: profile.schools }, (_, i) => schoolUrn(i)),
-        nextTrnIndex: profile.ects + (Math.floor(Date.now() / 1000) % 1_000_000),
+        nextTrnIndex: registrationBlockStart(profile.ects),
         trnFor,
       });
     }
