@@ -17,6 +17,7 @@ import { commandErrorMessages } from '../forms/form-errors.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 import { govukDateTime } from '../view-models/format.js';
+import { escapeHtml } from '../forms/form-input.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -193,11 +194,4 @@ function uploadProblem(error: HttpException): string {
     return `The file must be smaller than 2 MB and have at most ${MAX_ROWS.toLocaleString('en-GB')} rows`;
   if (error.getStatus() === 415) return 'The selected file must be a CSV';
   return String(commandErrorMessages(error)?.[0] ?? 'The selected file could not be read');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }

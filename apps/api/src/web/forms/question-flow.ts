@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '../../auth/principal.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { commandErrorMessages, errorSummary, type FieldErrors } from './form-errors.js';
+import { formText, readDateInput } from './form-input.js';
 
 export interface Choice {
   value: string;
@@ -250,17 +251,12 @@ export function questionFlow(flow: FlowOptions): Router {
   return router;
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
-}
+const text = formText;
 
 /** A date's three inputs as YYYY-MM-DD ("" when all are empty; the raw parts when not a number). */
 function readField(field: Field, body: Record<string, unknown>): string {
   if (field.kind !== 'date') return text(body[field.name]);
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => text(body[`${field.name}-${p}`]));
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
-  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
+  return readDateInput(body, field.name);
 }
 
 function display(field: Field, choices: Choice[], value: string): string {

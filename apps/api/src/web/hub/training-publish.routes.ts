@@ -20,6 +20,7 @@ import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
 import { everyPage } from '../view-models/pagination.js';
+import { isRealDate, readDateInput as readDate } from '../forms/form-input.js';
 
 export const EVENT_KIND_NAMES: Record<(typeof TRAINING_EVENT_KINDS)[number], string> = {
   'induction-conference': 'Induction conference',
@@ -275,17 +276,4 @@ function uniqueId(title: string, date: string, events: readonly DraftEvent[]): s
   let id = base;
   for (let n = 2; events.some((e) => e.eventId === id); n += 1) id = `${base}-${n}`;
   return id;
-}
-
-function readDate(body: Record<string, unknown>, name: string): string {
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => text(body[`${name}-${p}`]));
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
-  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
-}
-
-function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

@@ -19,6 +19,7 @@ import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
 import { everyPage, paginationLinks, requestedPage } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
+import { escapeHtml, isRealDate, readDateInput as readDate } from '../forms/form-input.js';
 
 /** How many new people the form offers at once (the hub adds more later through the API). */
 export const NEW_MEMBER_ROWS = 6;
@@ -286,24 +287,4 @@ export function panelMeetingRoutes(services: WebServices, panel: PanelQueries): 
   });
 
   return router;
-}
-
-function readDate(body: Record<string, unknown>, name: string): string {
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => text(body[`${name}-${p}`]));
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
-  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
-}
-
-function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }

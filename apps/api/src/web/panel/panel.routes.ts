@@ -25,6 +25,7 @@ import {
   type PaginationLinks,
 } from '../view-models/pagination.js';
 import type { WebServices } from '../web-services.js';
+import { escapeHtml, isRealDate, readDateInput as readDate } from '../forms/form-input.js';
 
 /** Panel cases a page, for each of the page's two lists (GOV.UK pagination, as the other long lists). */
 export const PAGE_SIZE = 50;
@@ -423,19 +424,6 @@ function rows(pairs: [string, unknown][]) {
     .map(([key, value]) => ({ key: { text: key }, value: { text: String(value) } }));
 }
 
-function readDate(body: Record<string, unknown>, name: string): string {
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => text(body[`${name}-${p}`]));
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
-  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
-}
-
-function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
 /** The three inputs of a GOV.UK date: what was typed, else the date's parts. */
 function splitDate(value: string, typed: Record<string, unknown>) {
   const [year, month, day] = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.split('-') : ['', '', ''];
@@ -444,11 +432,4 @@ function splitDate(value: string, typed: Record<string, unknown>) {
     month: text(typed['decidedOn-month']) || (month ? String(Number(month)) : ''),
     year: text(typed['decidedOn-year']) || year,
   };
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }

@@ -13,6 +13,7 @@ import { commandErrorMessages, errorSummary, type FieldErrors } from '../forms/f
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import { govukDate } from '../view-models/format.js';
 import type { WebServices } from '../web-services.js';
+import { isRealDate, readDateInput as readDate } from '../forms/form-input.js';
 
 export const COMMITMENT_ROWS = 3;
 const DRAFT = (urn: string) => `school-sla:${urn}`;
@@ -261,17 +262,4 @@ export function schoolServiceRoutes(services: WebServices): Router {
   });
 
   return router;
-}
-
-function readDate(body: Record<string, unknown>, name: string): string {
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => text(body[`${name}-${p}`]));
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
-  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
-}
-
-function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
