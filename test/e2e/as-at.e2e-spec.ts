@@ -17,6 +17,7 @@ import {
 } from '#read-models/audit/testing/hub-generator.js';
 import { invitationIdOf, surveyToken } from '../../apps/api/src/surveys/survey-links.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
+import { readWholeLog } from '../support/whole-log.js';
 
 /**
  * `?asAt=` on every read-model list (issue 5, R23 audit): the log up to then, replayed with the read model's
@@ -211,7 +212,7 @@ describe('?asAt= on every read model', () => {
     }
 
     const sample = await body('/api/v1/moderation/queue', { status: 'all', pageSize: 500, asAt: MID });
-    const log = await t.ledger.runtime.eventStore.readAll({ limit: 100_000 });
+    const log = await readWholeLog(t);
     const schoolOf = new Map<string, string>();
     const forms: SchoolForm[] = [];
     for (const event of log) {

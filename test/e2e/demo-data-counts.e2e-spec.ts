@@ -4,6 +4,7 @@ import { DEMO_SCHOOLS, demoEcts } from '../../apps/cli/src/demo/demo-ab.js';
 import { seedDemo } from '../../apps/cli/src/demo/seed-demo.js';
 import { foldLog, listCountChecks } from '../support/list-counts.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
+import { readWholeLog } from '../support/whole-log.js';
 
 /**
  * Issue 5, "done when", on the demo data: `ledger seed-demo` (what `npm start -- --demo` shows) seeded into
@@ -31,7 +32,7 @@ describe('demo data counts: every list against the domain, on `ledger seed-demo`
     const summary = await seedDemo(t.ledger, t.clock);
     await ds.query(`ALTER TABLE event_store.events ALTER COLUMN recorded_at SET DEFAULT now()`);
     expect(summary).toEqual({ schools: DEMO_SCHOOLS.length, ects: demoEcts().length, skipped: 0 });
-    const log = await t.ledger.runtime.eventStore.readAll({ limit: 100_000 });
+    const log = await readWholeLog(t);
     folded = foldLog(log, t.ledger.domain);
     const fresh = await new ReadModelFreshness(
       t.ledger.runtime.dataSource,

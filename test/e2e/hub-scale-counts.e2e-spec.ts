@@ -15,6 +15,7 @@ import {
 } from '#read-models/audit/testing/hub-generator.js';
 import { listCountChecks, moderationForms } from '../support/list-counts.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
+import { readWholeLog } from '../support/whole-log.js';
 
 /**
  * Issue 5, "done when": on a generated hub every list answers with the counts the domain itself computes
@@ -173,7 +174,7 @@ describe(`hub-scale counts: every list against the domain (${ECTS} ECTs, ${SCHOO
   it(
     'draws the moderation sample by its rules: every not-on-track, every fail or extension, a share of the rest, each school once a year',
     async () => {
-      const log = await t.ledger.runtime.eventStore.readAll({ limit: 1_000_000 });
+      const log = await readWholeLog(t);
       const forms = moderationForms(log, t.ledger.domain);
       const { expected, reasons } = await checks().moderation(
         forms,

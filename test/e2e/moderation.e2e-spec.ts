@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { drawSample, type SchoolForm } from '#induction/moderation/moderation-sample.js';
 import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
+import { readWholeLog } from '../support/whole-log.js';
 
 /**
  * Moderation (issue 5): the sample of submitted reviews and assessments each term, moderators' findings,
@@ -128,7 +129,7 @@ describe('moderation sample, findings and agreement rates', () => {
     expect(items.every((f) => /^2025-(autumn|spring|summer)$/.test(f.term))).toBe(true);
 
     // The projection's sample is the domain's own rule applied to the log in order.
-    const log = await t.ledger.runtime.eventStore.readAll({ limit: 10_000 });
+    const log = await readWholeLog(t);
     const schoolOf = new Map<string, string>();
     const forms: SchoolForm[] = [];
     for (const event of log) {
