@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkEntitlements } from '#induction/entitlements/r22-entitlements.js';
 import { earlyHelpCausesAt } from '#induction/early-help/early-help-causes.js';
-import { drawSample, type SchoolForm } from '#induction/moderation/moderation-sample.js';
+import { drawSample } from '#induction/moderation/moderation-sample.js';
+import { moderationForms } from '../support/list-counts.js';
 import {
   createTrainingProgrammeDecider,
   trainingProgrammeStreamId,
@@ -213,24 +214,10 @@ describe('?asAt= on every read model', () => {
 
     const sample = await body('/api/v1/moderation/queue', { status: 'all', pageSize: 500, asAt: MID });
     const log = await readWholeLog(t);
-    const schoolOf = new Map<string, string>();
-    const forms: SchoolForm[] = [];
-    for (const event of log) {
-      if (event.recordedAt.toISOString() > `${MID}T23:59:59Z`) continue;
-      const data = event.data as Record<string, never>;
-      if (event.type === 'EctRegistered') schoolOf.set(event.streamId, data['schoolUrn']);
-      if (event.type !== 'ProgressReviewSubmitted' && event.type !== 'FormalAssessmentRecorded') continue;
-      const on = event.type === 'ProgressReviewSubmitted' ? data['submittedOn'] : data['receivedOn'];
-      forms.push({
-        formId: event.eventId,
-        kind: event.type === 'ProgressReviewSubmitted' ? 'progress-review' : 'formal-assessment',
-        onTrack: data['onTrack'],
-        point: data['point'],
-        recommendation: data['recommendation'],
-        schoolUrn: schoolOf.get(event.streamId)!,
-        academicYear: t.ledger.domain.calendar.termOnOrAfter(on).academicYear,
-      });
-    }
+    const forms = moderationForms(
+      log.filter((event) => event.recordedAt.toISOString() <= `${MID}T23:59:59Z`),
+      t.ledger.domain,
+    );
     expect(sample.total).toBeGreaterThan(0);
     expect(
       new Map(sample.items.map((f: { formId: string; reason: string }) => [f.formId, f.reason])),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { drawSample, type SchoolForm } from '#induction/moderation/moderation-sample.js';
+import { drawSample } from '#induction/moderation/moderation-sample.js';
+import { moderationForms } from '../support/list-counts.js';
 import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 import { readWholeLog } from '../support/whole-log.js';
@@ -130,23 +131,7 @@ describe('moderation sample, findings and agreement rates', () => {
 
     // The projection's sample is the domain's own rule applied to the log in order.
     const log = await readWholeLog(t);
-    const schoolOf = new Map<string, string>();
-    const forms: SchoolForm[] = [];
-    for (const event of log) {
-      const data = event.data as Record<string, never>;
-      if (event.type === 'EctRegistered') schoolOf.set(event.streamId, data['schoolUrn']);
-      if (event.type !== 'ProgressReviewSubmitted' && event.type !== 'FormalAssessmentRecorded') continue;
-      const on = event.type === 'ProgressReviewSubmitted' ? data['submittedOn'] : data['receivedOn'];
-      forms.push({
-        formId: event.eventId,
-        kind: event.type === 'ProgressReviewSubmitted' ? 'progress-review' : 'formal-assessment',
-        onTrack: data['onTrack'],
-        point: data['point'],
-        recommendation: data['recommendation'],
-        schoolUrn: schoolOf.get(event.streamId)!,
-        academicYear: t.ledger.domain.calendar.termOnOrAfter(on).academicYear,
-      });
-    }
+    const forms = moderationForms(log, t.ledger.domain);
     const expected = drawSample(forms);
     expect(new Map(items.map((f) => [f.formId, f.reason]))).toEqual(expected);
 
