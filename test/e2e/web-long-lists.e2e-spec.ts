@@ -8,6 +8,12 @@ import {
   type ModerationFormRow,
 } from '#read-models/moderation/moderation-sample.projection.js';
 import { recordNotification } from '#read-models/notifications/notifications-sent.table.js';
+import {
+  EntitlementEntity,
+  type EntitlementRow,
+  type StoredCheck,
+} from '#read-models/entitlements/entitlement-view.projection.js';
+import { bulkInsert } from '#read-models/bulk-write.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /**
@@ -315,4 +321,56 @@ describe('long lists on the web pages page through every row (issue 6)', () => {
     await (await as('panel_member')).get('/moderation?page=2').expect(403);
     await (await as('panel_member')).get('/panel/cases?page=2').expect(200);
   });
+
+  it('counts and pages every ECT with an entitlement not met, past the 10,000 the report used to load', async () => {
+    // 10,001 ECTs without an induction programme (R22) and 29 with every entitlement met, written straight into
+    // the entitlement view: the report and the hub dashboard used to evaluate the first 10,000 ECTs only.
+    const SHORT = 10_001;
+    const MET = 29;
+    const decided = { eventId: null, eventType: null, streamRevision: null };
+    const check = (met: boolean): StoredCheck => ({ ...decided, met, since: '2025-09-01' });
+    const row = (i: number): Partial<EntitlementRow> => ({
+      ectId: randomUUID(),
+      schoolUrn: `3${String(i % 20).padStart(5, '0')}`,
+      phase: 'open',
+      revision: '0',
+      state: {} as EntitlementRow['state'],
+      checks: {
+        programme: check(i >= SHORT),
+        'induction-tutor-with-qts': check(true),
+        'mentor-with-qts': check(true),
+        'mentor-distinct-from-tutor': check(true),
+        'ab-contact': check(true),
+        'assessments-on-time': check(true),
+      },
+      reviews: [],
+      lastReview: null,
+      registered: { ...decided, on: '2025-09-01' },
+      yearTwoFrom: null,
+      timetables: [{ ...decided, from: '2025-09-01', percent: 90 }],
+      updatedAt: new Date('2026-07-01T00:00:00Z'),
+    });
+    const rows = Array.from({ length: SHORT + MET }, (_, i) => row(i));
+    const ds = t.ledger.runtime.dataSource;
+    for (let i = 0; i < rows.length; i += 2_000)
+      await bulkInsert(ds.manager, EntitlementEntity, rows.slice(i, i + 2_000));
+
+    const first = (await browser.get('/entitlements').expect(200)).text;
+    expect(first).toContain(`${MET} of 10030 ECTs have every entitlement met`);
+    expect(first).toContain('Showing 1 to 50 of 10,001 ECTs');
+    expect(unescape(first)).toContain('href="/entitlements?page=201"');
+    const last = (await browser.get('/entitlements?page=201').expect(200)).text;
+    expect(last).toContain('Showing 10,001 to 10,001 of 10,001 ECTs');
+    const ectLinks = /href="\/ects\/([0-9a-f-]{36})"/g;
+    const shortIds = new Set(rows.slice(0, SHORT).map((r) => r.ectId));
+    const lastLinks = linksIn(last, ectLinks);
+    expect(lastLinks).toHaveLength(1);
+    expect(shortIds.has(lastLinks[0]!)).toBe(true);
+    // A page past the end is the last page.
+    expect((await browser.get('/entitlements?page=999').expect(200)).text).toContain(
+      'Showing 10,001 to 10,001 of 10,001 ECTs',
+    );
+    const hub = (await browser.get('/').expect(200)).text;
+    expect(hub).toContain('10001 ECTs with an entitlement not met');
+  }, 120_000);
 });

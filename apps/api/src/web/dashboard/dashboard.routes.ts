@@ -114,7 +114,8 @@ async function hubDashboard(services: WebServices, principal: Principal) {
  */
 async function hubAttention(extra: TutorHubServices, principal: Principal) {
   const [entitlements, jobs, awaiting, overdue, earlyHelp, moderation] = await Promise.all([
-    extra.entitlements.list(principal, { page: 1, pageSize: 10_000 }),
+    // Counted over every ECT in scope by the query service (a first page of ECTs would stop at its size).
+    extra.entitlements.list(principal, { status: 'not-met', page: 1, pageSize: 1 }),
     extra.jobs.overview(),
     // Counted by the read model, not from a first page of cases (which stopped counting at its size).
     extra.panel.cases({ page: 1, pageSize: 1, status: 'awaiting-decision' }),
@@ -123,7 +124,7 @@ async function hubAttention(extra: TutorHubServices, principal: Principal) {
     extra.moderation.queue({ page: 1, pageSize: 1, status: 'to-check' }),
   ]);
   return {
-    entitlementShortfalls: entitlements.items.filter((e) => e.notMet > 0).length,
+    entitlementShortfalls: entitlements.total,
     failedJobs: jobs.queues.reduce((sum, q) => sum + (q.counts.failed ?? 0), 0),
     panelAwaiting: awaiting.total,
     panelOverdue: overdue.total,

@@ -8,12 +8,13 @@ import { In } from 'typeorm';
 import { EctEntity } from '#read-models/ects/ect-register.projection.js';
 import { ENTITLEMENTS } from '../../entitlements/list-entitlements.query.dto.js';
 import { ENTITLEMENT_NAMES, ENTITLEMENT_TAGS } from '../ects/ect-page-extras.js';
-import { pageOf, paginationLinks, requestedPage } from '../view-models/pagination.js';
+import { pageWithin, paginationLinks, requestedPage, showing } from '../view-models/pagination.js';
 import { principalOf, requireRole } from '../middleware/current-user.js';
 import type { TutorHubServices } from '../tutor-hub-services.js';
 import type { WebServices } from '../web-services.js';
 
-const ALL = { page: 1, pageSize: 10_000 };
+/** Every school (a hub has about 150, the country about 3,000: the school table is one page). */
+const ALL_SCHOOLS = { page: 1, pageSize: 10_000 };
 /** ECTs with a shortfall listed per page. */
 export const PAGE_SIZE = 50;
 
@@ -22,15 +23,20 @@ export function entitlementRoutes(services: WebServices, extra: TutorHubServices
 
   router.get('/entitlements', requireRole('hub_staff', 'induction_tutor'), async (req, res) => {
     const principal = principalOf(req);
-    const [schools, ects, visible] = await Promise.all([
-      extra.entitlements.bySchool(principal, ALL),
-      extra.entitlements.list(principal, ALL),
+    const requested = requestedPage(req.query['page']);
+    // ECTs with a check not met, paged by the query service: counted over every ECT in scope, never cut off.
+    const shortPage = (page: number) =>
+      extra.entitlements.list(principal, { status: 'not-met', page, pageSize: PAGE_SIZE });
+    const [schools, first, visible] = await Promise.all([
+      extra.entitlements.bySchool(principal, ALL_SCHOOLS),
+      shortPage(requested),
       services.schools.visibleTo(principal),
     ]);
     const schoolNames = new Map(visible.map((s) => [s.urn, s.name]));
-    // The ECTs with a shortfall can be hundreds across the hub: one page of them at a time.
-    const allShort = ects.items.filter((e) => e.notMet > 0);
-    const { page, pages, items: short } = pageOf(allShort, requestedPage(req.query['page']), PAGE_SIZE);
+    // A page past the end is the last page.
+    const { page, pages } = pageWithin(requested, PAGE_SIZE, first.total);
+    const shortfall = page === requested ? first : await shortPage(page);
+    const short = shortfall.items;
     const people = short.length
       ? await services.dataSource.getRepository(EctEntity).find({
           where: { id: In(short.map((e) => e.ectId)) },
@@ -42,8 +48,8 @@ export function entitlementRoutes(services: WebServices, extra: TutorHubServices
     );
     res.render('pages/entitlements', {
       pageTitle: 'Statutory entitlements',
-      ectCount: ects.total,
-      allMetCount: ects.items.filter((e) => e.allMet).length,
+      ectCount: schools.items.reduce((sum, s) => sum + s.ects, 0),
+      allMetCount: schools.items.reduce((sum, s) => sum + s.ectsWithAllMet, 0),
       head: [
         { text: 'School' },
         { text: 'ECTs', format: 'numeric' },
@@ -70,9 +76,7 @@ export function entitlementRoutes(services: WebServices, extra: TutorHubServices
           .map((c) => ({ name: ENTITLEMENT_NAMES[c.entitlement] ?? c.entitlement, detail: c.detail })),
       })),
       notMetTag: ENTITLEMENT_TAGS['not-met'],
-      shortfallCount: allShort.length,
-      shownFrom: (page - 1) * PAGE_SIZE + 1,
-      shownTo: (page - 1) * PAGE_SIZE + short.length,
+      showing: showing(page, PAGE_SIZE, shortfall.total, 'ECTs'),
       pagination: paginationLinks(page, pages, (n) => `/entitlements?page=${n}`),
     });
   });
