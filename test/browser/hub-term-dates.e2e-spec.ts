@@ -16,6 +16,8 @@ import {
 } from './support/browser.js';
 import { WebPages } from './support/web-pages.js';
 
+const QUESTION = 'How many school days are in one full-time equivalent term?';
+
 describeWithChromium('hub staff: term dates for each academic year in Chromium, axe on every page', () => {
   let t: TestLedger;
   let browser: Browser;
@@ -93,6 +95,45 @@ describeWithChromium('hub staff: term dates for each academic year in Chromium, 
       start: '2027-04-12',
       end: '2027-07-21',
     });
+  });
+
+  it('changes the length of a full-time equivalent term (R1): inline errors, check answers, confirmation', async () => {
+    expect(await web.goto('/calendar')).toBe(200);
+    expect(await web.summaryValue('One full-time equivalent term')).toBe('65 school days');
+    await browser.page
+      .getByRole('link', { name: 'Change the school days in one full-time equivalent term' })
+      .click();
+    // One question on the page: its label is the page's heading.
+    expect(await web.heading()).toBe(QUESTION);
+    // The form opens with the length in force.
+    await expect(browser.page.getByLabel(QUESTION).inputValue()).resolves.toBe('65');
+    await check('calendar-fte');
+
+    await web.fill(QUESTION, '6.5');
+    await web.press('Continue');
+    expect(await web.errorSummary()).toEqual(['School days in a term must be a whole number, like 65']);
+    await web.fill(QUESTION, '200');
+    await web.press('Continue');
+    expect(await web.inlineErrors()).toEqual(['School days in a term must be between 30 and 100']);
+    await check('calendar-fte-errors');
+
+    await web.fill(QUESTION, '63');
+    await web.press('Continue');
+    expect(await web.summaryValue('School days in one full-time equivalent term')).toBe('63 school days');
+    await check('calendar-fte-check');
+    await web.press('Save term length');
+    await expect(browser.page.locator('.govuk-panel').innerText()).resolves.toContain('Term length saved');
+    await check('calendar-fte-saved');
+    expect(t.ledger.domain.calendar.fteTermDays).toBe(63);
+
+    await browser.page.getByRole('link', { name: 'View term dates' }).click();
+    expect(await web.summaryValue('One full-time equivalent term')).toBe('63 school days');
+    // The API reads the same calendar.
+    const { body } = await t.http
+      .get('/api/v1/calendar')
+      .set('Authorization', `Bearer ${await t.token('hub_staff')}`)
+      .expect(200);
+    expect(body.fteTermDays).toBe(63);
   });
 
   it('has no axe violations at WCAG 2.2 AA on any page visited', () => {

@@ -10,10 +10,12 @@ import { Router } from 'express';
 import {
   FIRST_CONFIGURABLE_YEAR,
   LAST_CONFIGURABLE_YEAR,
+  MAX_FTE_TERM_DAYS,
+  MIN_FTE_TERM_DAYS,
   MIN_TERM_WORKING_DAYS,
   academicYearLabel,
 } from '#induction/calendar/ab-calendar.decider.js';
-import { SetAcademicYearTermDatesCommand } from '../../calendar/calendar.handlers.js';
+import { SetAcademicYearTermDatesCommand, SetFteTermDaysCommand } from '../../calendar/calendar.handlers.js';
 import { CalendarService, parseAcademicYear } from '../../calendar/calendar.service.js';
 import { questionFlow, type Field } from '../forms/question-flow.js';
 import { realDate } from '../forms/answers.js';
@@ -29,6 +31,17 @@ const TERMS = [
 ] as const;
 
 const FLOW = 'academic-year-terms';
+const FTE_FLOW = 'fte-term-days';
+
+/** R1: the school days in one full-time equivalent term, a whole number the decider accepts. */
+export function fteTermDaysError(value: string): string | null {
+  if (value === '') return 'Enter the number of school days in one full-time equivalent term';
+  if (!/^\d{1,3}$/.test(value)) return 'School days in a term must be a whole number, like 65';
+  const days = Number(value);
+  return days >= MIN_FTE_TERM_DAYS && days <= MAX_FTE_TERM_DAYS
+    ? null
+    : `School days in a term must be between ${MIN_FTE_TERM_DAYS} and ${MAX_FTE_TERM_DAYS}`;
+}
 
 /** The year in the path (`2026` or `2026-27`), or 404. */
 function yearOf(id: string): number {
@@ -80,6 +93,56 @@ export function calendarRoutes(services: WebServices, app: INestApplicationConte
       })),
     });
   });
+
+  // The length of an FTE term (R1): how part-time ECTs' terms served are counted. Registered before the
+  // year flow, whose `/calendar/:id/change` would otherwise take `fte-term-days` for a year.
+  router.get('/calendar/fte-term-days/change/days', requireRole('hub_staff'), async (req, res, next) => {
+    req.session.drafts ??= {};
+    const key = `${FTE_FLOW}:`;
+    if (!req.session.drafts[key]) {
+      const current = await calendar.view(services.today());
+      req.session.drafts[key] = { _key: randomUUID(), fteTermDays: String(current.fteTermDays) };
+    }
+    next();
+  });
+  router.use(
+    questionFlow({
+      name: FTE_FLOW,
+      basePath: '/calendar/fte-term-days/change',
+      roles: ['hub_staff'],
+      caption: 'Term dates',
+      backTo: '/calendar',
+      checkTitle: 'Check the length of a full-time equivalent term before saving it',
+      submitText: 'Save term length',
+      steps: [
+        {
+          slug: 'days',
+          title: 'How many school days are in one full-time equivalent term?',
+          fields: [
+            {
+              name: 'fteTermDays',
+              label: 'School days in one full-time equivalent term',
+              hint: `Part-time ECTs serve a term for every this many school days worked. The statutory guidance uses 65; between ${MIN_FTE_TERM_DAYS} and ${MAX_FTE_TERM_DAYS}.`,
+              kind: 'text',
+              inputmode: 'numeric',
+              width: 'govuk-input--width-3',
+              show: (value) => `${value} school days`,
+              validate: fteTermDaysError,
+            },
+          ],
+        },
+      ],
+      submit: async (answers, principal, idempotencyKey) => {
+        const days = Number(answers['fteTermDays']);
+        await services.execute(
+          principal,
+          (context) => new SetFteTermDaysCommand(days, context),
+          idempotencyKey,
+        );
+        return { title: 'Term length saved', days };
+      },
+    }),
+  );
 
   // The form opens with the dates in force for the year, so hub staff change only what moves.
   router.get(`/calendar/:id/change/dates`, requireRole('hub_staff'), async (req, res, next) => {
