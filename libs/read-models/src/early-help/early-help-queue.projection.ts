@@ -1,6 +1,6 @@
 import { EntitySchema, In, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
-import type { IsoDate } from '#induction/calendar/calendar-date.js';
+import { addDays, type IsoDate } from '#induction/calendar/calendar-date.js';
 import {
   type CaseView,
   caseStatus,
@@ -10,6 +10,7 @@ import {
 } from '#induction/early-help/early-help-case.decider.js';
 import {
   type EarlyHelpCause,
+  type EarlyHelpCauseKind,
   standingEarlyHelpCauses,
   type TimedFacts,
   timedEarlyHelpCauses,
@@ -20,7 +21,7 @@ import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
 import { ECT_STREAM, type EctFoldDeps, evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
-import { bulkUpsert } from '../bulk-write.js';
+import { bulkInsert, bulkUpsert } from '../bulk-write.js';
 
 /** The event that made a cause what it is; none for a cause only the passing of time raised (before a sweep). */
 export interface StoredCause extends EarlyHelpCause {
@@ -69,6 +70,64 @@ export const EarlyHelpCaseEntity = new EntitySchema<EarlyHelpCaseRow>({
     caseState: { name: 'case_state', type: 'jsonb' },
   },
   indices: [{ name: 'early_help_cases_school', columns: ['schoolUrn'] }],
+});
+
+/**
+ * The queue's view of one case over a span of dates (issue 9): what `caseOn` says on every day from
+ * `validFrom` (inclusive) to `validTo` (exclusive), as far as the queue filters and sorts on it. `caseOn`
+ * depends on the date only through the stored schedule and timetables, so a case row is a step function of
+ * the date; `caseSpans` stores its steps, and the queue is an index range scan for `validFrom <= today <
+ * validTo` in key order, for any date (today or an as-at date). Only ids, dates and cause kinds: no personal
+ * data, so erasure has nothing to redact here. Days the case is neither open nor resolved have no span.
+ */
+export interface CaseSpan {
+  /** First day of the span; null: every day before `validTo`. */
+  readonly validFrom: IsoDate | null;
+  /** First day after the span; null: open-ended. */
+  readonly validTo: IsoDate | null;
+  readonly status: 'open' | 'resolved';
+  /** The queue's order: when the case (re)opened, or (resolved) its last resolution. */
+  readonly sortKey: IsoDate;
+  /** The kinds of the open causes (sorted, each once): what `?cause=` filters on. */
+  readonly causeKinds: readonly EarlyHelpCauseKind[];
+}
+
+/** A span as stored: ±infinity for open ends, so that the range tests need no NULL handling. */
+export interface EarlyHelpSpanRow {
+  ectId: string;
+  validFrom: string;
+  validTo: string;
+  status: 'open' | 'resolved';
+  sortKey: string;
+  causeKinds: string[];
+  schoolUrn: string | null;
+}
+
+export const EarlyHelpSpanEntity = new EntitySchema<EarlyHelpSpanRow>({
+  name: 'EarlyHelpSpan',
+  tableName: 'early_help_spans',
+  columns: {
+    ectId: { name: 'ect_id', type: 'uuid', primary: true, primaryKeyConstraintName: 'early_help_spans_pkey' },
+    validFrom: {
+      name: 'valid_from',
+      type: 'date',
+      primary: true,
+      primaryKeyConstraintName: 'early_help_spans_pkey',
+    },
+    validTo: { name: 'valid_to', type: 'date' },
+    status: { type: 'text' },
+    sortKey: { name: 'sort_key', type: 'date' },
+    causeKinds: { name: 'cause_kinds', type: 'text', array: true },
+    schoolUrn: { name: 'school_urn', type: 'text', nullable: true },
+  },
+  indices: [
+    // The queue in key order (status open, or resolved), the span's dates in the index for an index-only test.
+    {
+      name: 'early_help_spans_queue',
+      columns: ['status', 'sortKey', 'ectId', 'validFrom', 'validTo'],
+    },
+    { name: 'early_help_spans_school', columns: ['schoolUrn', 'status', 'sortKey', 'ectId'] },
+  ],
 });
 
 export const EARLY_HELP_CAUSE_DETECTED = 'EarlyHelpCauseDetected';
@@ -130,8 +189,8 @@ const emptyRow = (ectId: string): EarlyHelpCaseRow => ({
 export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
   return {
     name: 'early-help-queue',
-    tables: ['early_help_cases'],
-    entities: [EarlyHelpCaseEntity],
+    tables: ['early_help_cases', 'early_help_spans'],
+    entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity],
     async apply(events: readonly RecordedEvent[], em: EntityManager) {
       const ids = new Set<string>();
       for (const event of events) {
@@ -200,7 +259,10 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
         row.ectName = person ? `${person.firstName ?? ''} ${person.lastName ?? ''}`.trim() || null : null;
         row.timed = timedFactsOf(state, scheduleAt(id, BigInt(row.revision), state, deps.calendar));
       }
-      if (touched.size > 0) await bulkUpsert(em, EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
+      if (touched.size > 0) {
+        await bulkUpsert(em, EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
+        await writeSpans(em, [...touched.values()]);
+      }
       // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state).
       await redactErased(em, events, {
         table: 'early_help_cases',
@@ -236,4 +298,80 @@ export function caseOn(
   const causes = causesOn(row, today);
   const view = caseStatus(row.caseState, causes);
   return { ...view, causes, openCauses: view.openCauses as StoredCause[] };
+}
+
+/** Every date on or after which `caseOn(row, date)` may differ from the day before, in order, each once. */
+export function turningPoints(row: EarlyHelpCaseRow): IsoDate[] {
+  const dates = new Set<IsoDate>();
+  const timed = row.timed;
+  if (timed) {
+    for (const review of timed.schedule.reviews) dates.add(addDays(review.dueBy, 1));
+    for (const assessment of timed.schedule.assessments) dates.add(addDays(assessment.reportDueBy, 1));
+    for (const timetable of timed.timetables) dates.add(timetable.from);
+    if (timed.schedule.yearTwoFrom !== null) dates.add(timed.schedule.yearTwoFrom);
+  }
+  // Not turning points of caseOn today (stored causes and resolutions hold on every date), but cheap to test.
+  for (const cause of row.causes) dates.add(cause.since);
+  if (row.caseState.resolvedOn !== null) dates.add(row.caseState.resolvedOn);
+  return [...dates].sort();
+}
+
+/** Before every date a schedule holds: `timedEarlyHelpCauses` compares dates as strings. */
+const BEFORE_ALL: IsoDate = '0000-01-01';
+
+const sameSpan = (a: Omit<CaseSpan, 'validFrom' | 'validTo'>, b: Omit<CaseSpan, 'validFrom' | 'validTo'>) =>
+  a.status === b.status &&
+  a.sortKey === b.sortKey &&
+  a.causeKinds.length === b.causeKinds.length &&
+  a.causeKinds.every((kind, i) => kind === b.causeKinds[i]);
+
+/**
+ * The case's queue entries over all dates: `caseOn` evaluated before every turning point and on each,
+ * consecutive equal results merged, days with no case ('none') left out. Pure: the projection stores the
+ * result with the row, and `spanOn(caseSpans(row), date)` says what `caseOn(row, date)` says for the queue.
+ */
+export function caseSpans(row: EarlyHelpCaseRow): CaseSpan[] {
+  const steps: { from: IsoDate | null; view: Omit<CaseSpan, 'validFrom' | 'validTo'> | null }[] = [];
+  for (const from of [null, ...turningPoints(row)]) {
+    const view = caseOn(row, from ?? BEFORE_ALL);
+    const entry =
+      view.status === 'none'
+        ? null
+        : {
+            status: view.status,
+            sortKey: (view.openedOn ?? row.caseState.resolvedOn)!,
+            causeKinds: [...new Set(view.openCauses.map((c) => c.cause))].sort(),
+          };
+    const last = steps.at(-1);
+    if (last && (last.view === entry || (last.view && entry && sameSpan(last.view, entry)))) continue;
+    steps.push({ from, view: entry });
+  }
+  return steps.flatMap((step, i) =>
+    step.view === null ? [] : [{ validFrom: step.from, validTo: steps[i + 1]?.from ?? null, ...step.view }],
+  );
+}
+
+/** The span holding `date`, if any. */
+export const spanOn = (spans: readonly CaseSpan[], date: IsoDate): CaseSpan | undefined =>
+  spans.find(
+    (s) => (s.validFrom === null || s.validFrom <= date) && (s.validTo === null || date < s.validTo),
+  );
+
+/** Replaces the spans of each row's ECT (none for a case with no folded state: the queue leaves it out). */
+export async function writeSpans(em: EntityManager, rows: readonly EarlyHelpCaseRow[]): Promise<void> {
+  await em.query('DELETE FROM early_help_spans WHERE ect_id = ANY($1::uuid[])', [rows.map((r) => r.ectId)]);
+  const spans = rows.flatMap((row) =>
+    row.state === null
+      ? []
+      : caseSpans(row).map((span): EarlyHelpSpanRow => ({
+          ectId: row.ectId,
+          validFrom: span.validFrom ?? '-infinity',
+          validTo: span.validTo ?? 'infinity',
+          status: span.status,
+          sortKey: span.sortKey,
+          causeKinds: [...span.causeKinds],
+          schoolUrn: row.schoolUrn,
+        })),
+  );
+  await bulkInsert(em, EarlyHelpSpanEntity, spans);
 }
