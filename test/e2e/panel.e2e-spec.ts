@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
@@ -311,4 +312,24 @@ describe('AB panel: cases, meetings and decisions', () => {
     await rebuildProjection(ds, t.ledger.runtime.eventStore, projection);
     expect(await snapshot()).toEqual(before);
   }, 120_000);
+
+  it("offers on a case page only the meetings held since its recommendation arrived, and names a decided case's panel", async () => {
+    // A meeting held before the pass case's recommendation (received 18 August 2027) cannot decide it.
+    await post(hub, '/panel/meetings', { heldOn: '2027-08-02', members: [member(1), member(2), member(4)] });
+    await get(panel, '/panel/meetings').expect(200);
+    const web = request.agent(t.app.getHttpServer());
+    const signIn = await web.get('/sign-in').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(signIn.text)![1]!;
+    await web.post('/sign-in/dev').type('form').send({ _csrf: csrf, role: 'panel_member' }).expect(303);
+
+    const awaiting = (await web.get(`/panel/cases/${ects['pass']}`).expect(200)).text;
+    const offered = [...awaiting.matchAll(/Record the decision of the panel meeting on ([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    expect(offered).toEqual(['1 September 2027']);
+
+    const decided = (await web.get(`/panel/cases/${ects['fail']}`).expect(200)).text;
+    expect(decided).not.toContain('Record the decision of the panel meeting');
+    expect(decided).toContain('Panel Member 4: Would extend by one term');
+  });
 });

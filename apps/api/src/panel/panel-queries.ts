@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, MoreThanOrEqual } from 'typeorm';
 import {
   PanelCaseEntity,
   PanelCaseRecordEntity,
@@ -103,9 +103,11 @@ export class PanelQueries {
     };
   }
 
-  async meetings(query: PageQueryDto): Promise<Page<PanelMeetingRow>> {
+  /** Newest first; `heldFrom`: only meetings held on or after that date (a case's picker). */
+  async meetings(query: PageQueryDto, heldFrom?: string): Promise<Page<PanelMeetingRow>> {
     const { page, pageSize, skip } = pageBounds(query);
     const [items, total] = await this.dataSource.getRepository(PanelMeetingEntity).findAndCount({
+      ...(heldFrom ? { where: { heldOn: MoreThanOrEqual(heldFrom) } } : {}),
       order: { heldOn: 'DESC', meetingId: 'ASC' },
       skip,
       take: pageSize,

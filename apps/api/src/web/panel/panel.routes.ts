@@ -105,21 +105,31 @@ export function panelRoutes(services: WebServices, panel: PanelQueries): Router 
   router.get('/panel/cases/:id', guard, async (req, res) => {
     const file = await panel.caseFile(String(req.params['id']));
     await services.accessLog.record(principalOf(req), [file.case.ectId], 'panel-case-page', req);
-    const meetings = { items: await everyPage((page, pageSize) => panel.meetings({ page, pageSize })) };
+    // The meetings that can decide the case: held on or after its recommendation arrived (not every meeting the
+    // hub ever held); a decided case needs only the meeting that decided it, for its members' names.
+    const open = file.case.status === 'awaiting-decision';
+    const choosable = open
+      ? await everyPage((page, pageSize) => panel.meetings({ page, pageSize }, file.case.receivedOn))
+      : [];
+    const deciding = file.case.meetingId
+      ? await panel.meeting(file.case.meetingId).then(
+          (m) => [m],
+          () => [],
+        )
+      : [];
     res.render('pages/panel-case', {
       pageTitle: `Panel case: ${nameOf(file.case)}`,
       backLink: '/panel/cases',
       recorded: req.query['recorded'] === '1',
-      ...caseView(file.case, file.records, meetings.items),
-      meetings:
-        file.case.status === 'awaiting-decision'
-          ? meetings.items.map((m) => ({
-              id: m.meetingId,
-              heldOn: m.heldOn,
-              members: m.members.length,
-              quorum: m.quorum,
-            }))
-          : [],
+      ...caseView(file.case, file.records, [...deciding, ...choosable]),
+      meetings: open
+        ? choosable.map((m) => ({
+            id: m.meetingId,
+            heldOn: m.heldOn,
+            members: m.members.length,
+            quorum: m.quorum,
+          }))
+        : [],
     });
   });
 
