@@ -22,6 +22,7 @@ import { CLOCK } from './domain/clock.token.js';
 import { LEDGER_DOMAIN, type LedgerDomain } from './domain/ledger-domain.js';
 import { PERSON_ID_DERIVER, PersonIdentity, type PersonIdDeriver } from './domain/person-identity.js';
 import { EctQueries } from './ects/ect-queries.js';
+import { SchoolRegister } from './schools/school-register.js';
 import { EctsHttpController } from './ects/ects.http-controller.js';
 import { EctLifecycleHttpController } from './ects/ect-lifecycle.http-controller.js';
 import { ECT_LIFECYCLE_PROVIDERS } from './ects/ect-lifecycle.providers.js';
@@ -81,7 +82,15 @@ export class ApiModule {
       { provide: READ_WAIT_TIMEOUT_MS, useValue: runtime.config.readWaitTimeoutMs },
       { provide: QUERY_PROJECTIONS, useValue: options.projectionNames },
       { provide: IdempotencyStore, useFactory: () => new IdempotencyStore(runtime.dataSource) },
-      { provide: ApiTokenRevocations, useFactory: () => new ApiTokenRevocations(runtime.dataSource) },
+      {
+        provide: ApiTokenRevocations,
+        // Revocation answers kept per token while LISTEN is up (not on embedded PGlite: no notifications).
+        useFactory: () =>
+          new ApiTokenRevocations(
+            runtime.dataSource,
+            runtime.embedded ? undefined : { listen: runtime.pool.options },
+          ),
+      },
       {
         provide: ReadModelFreshness,
         useFactory: () => new ReadModelFreshness(runtime.dataSource, runtime.eventStore),
@@ -111,6 +120,7 @@ export class ApiModule {
         ApiTokenService,
         ApiRateLimit,
         PersonIdentity,
+        SchoolRegister,
         EctQueries,
         AddSchoolHandler,
         NameSchoolContactHandler,

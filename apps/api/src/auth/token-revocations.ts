@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
 import { EntitySchema, type DataSource } from 'typeorm';
+import { LruCache } from '#platform/personal-data/lru-cache.js';
 
 /** One revocation: a single token (by its id, the JWT's `jti`) or every token a user was issued until then. */
 export interface ApiTokenRevocation {
@@ -35,11 +38,126 @@ export type RevocationTarget = { tokenId: string } | { userId: string };
 const COLUMNS = `id, token_id AS "tokenId", user_id AS "userId", issued_before AS "issuedBefore",
   revoked_at AS "revokedAt", revoked_by AS "revokedBy", reason`;
 
-export class ApiTokenRevocations {
-  constructor(private readonly dataSource: DataSource) {}
+/** Every revocation NOTIFYs this channel when it commits (in the same statement as its insert). */
+export const REVOCATIONS_CHANNEL = 'api_token_revocations';
+
+/** Bumped by every revocation this process writes, through any instance (the CLI's included). */
+let revokedInThisProcess = 0;
+
+export interface RevocationCacheOptions {
+  /** Where to LISTEN for revocations (the runtime pool's connection options). */
+  listen: pg.ClientConfig;
+  /** How long one answer is trusted even while listening (default 10 s). */
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+/**
+ * Answers for `isRevoked` are kept per token only while a LISTEN connection on REVOCATIONS_CHANNEL is up:
+ * any notification, (re)connection or drop moves `epoch` on and so invalidates every kept answer, and
+ * without the connection every check goes to the table, as before.
+ */
+class RevocationListener {
+  epoch = 0;
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private retryAfter = 0;
+  private closed = false;
+
+  constructor(private readonly connection: pg.ClientConfig) {}
+
+  /** True when notifications are flowing; otherwise starts connecting in the background. */
+  ready(): boolean {
+    if (this.closed) return false;
+    if (this.client) return true;
+    if (!this.connecting && Date.now() >= this.retryAfter) {
+      this.connecting = this.connect().finally(() => (this.connecting = undefined));
+    }
+    return false;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      ...this.connection,
+      connectionTimeoutMillis: this.connection.connectionTimeoutMillis || 5000,
+    });
+    const drop = () => {
+      this.epoch++;
+      if (this.client === client) this.client = undefined;
+      this.retryAfter = Date.now() + 1000;
+      client.end().catch(() => undefined);
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    client.on('notification', () => this.epoch++);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${REVOCATIONS_CHANNEL}"`);
+    } catch {
+      drop();
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.epoch++;
+    this.client = client;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.epoch++;
+    await this.connecting;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
+
+export class ApiTokenRevocations implements OnApplicationShutdown {
+  private readonly listener: RevocationListener | undefined;
+  private readonly answers: LruCache<string, { revoked: boolean; epoch: number }> | undefined;
+
+  /**
+   * Without `cache` (the CLI) every check reads the table. With it (the api), a token's answer is reused
+   * until a revocation is written anywhere: this process's own at once, another process's as soon as its
+   * NOTIFY arrives; and never while the LISTEN connection is down.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    cache?: RevocationCacheOptions,
+  ) {
+    if (cache) {
+      this.listener = new RevocationListener(cache.listen);
+      this.answers = new LruCache(cache.maxEntries ?? 10_000, cache.ttlMs ?? 10_000);
+      this.listener.ready();
+    }
+  }
+
+  private epoch(): number {
+    return (this.listener?.epoch ?? 0) + revokedInThisProcess;
+  }
 
   /** True when this token (id `tokenId`, issued to `userId` at `issuedAt`, seconds) has been revoked. */
   async isRevoked(tokenId: string, userId: string, issuedAt: number): Promise<boolean> {
+    if (!this.listener || !this.answers || !this.listener.ready())
+      return this.readRevoked(tokenId, userId, issuedAt);
+    const key = `${tokenId}|${userId}|${issuedAt}`;
+    const epoch = this.epoch();
+    const kept = this.answers.get(key);
+    if (kept && kept.epoch === epoch) return kept.revoked;
+    const revoked = await this.readRevoked(tokenId, userId, issuedAt);
+    // Kept only if nothing was revoked (or the connection dropped) while the table was being read.
+    if (this.listener.ready() && this.epoch() === epoch) this.answers.set(key, { revoked, epoch });
+    return revoked;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.close();
+  }
+
+  private async readRevoked(tokenId: string, userId: string, issuedAt: number): Promise<boolean> {
     const rows = (await this.dataSource.query(
       `SELECT 1 FROM api_token_revocations
         WHERE token_id = $1 OR (user_id = $2 AND issued_before >= to_timestamp($3)) LIMIT 1`,
@@ -59,12 +177,16 @@ export class ApiTokenRevocations {
   ): Promise<{ revocation: ApiTokenRevocation; created: boolean }> {
     const tokenId = 'tokenId' in target ? target.tokenId : null;
     const userId = 'userId' in target ? target.userId : null;
+    // The NOTIFY is delivered when the insert commits: api processes drop the answers they keep (isRevoked).
     const inserted = (await this.dataSource.query(
-      `INSERT INTO api_token_revocations (id, token_id, user_id, issued_before, revoked_at, revoked_by, reason)
-       VALUES ($1, $2, $3, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, now(), $4, $5)
-       ON CONFLICT (token_id) DO NOTHING RETURNING ${COLUMNS}`,
+      `WITH ins AS (
+         INSERT INTO api_token_revocations (id, token_id, user_id, issued_before, revoked_at, revoked_by, reason)
+         VALUES ($1, $2, $3, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, now(), $4, $5)
+         ON CONFLICT (token_id) DO NOTHING RETURNING *)
+       SELECT ${COLUMNS} FROM ins CROSS JOIN LATERAL (SELECT pg_notify('${REVOCATIONS_CHANNEL}', ins.id::text)) n`,
       [randomUUID(), tokenId, userId, revokedBy, reason],
     )) as ApiTokenRevocation[];
+    revokedInThisProcess++;
     if (inserted[0]) return { revocation: inserted[0], created: true };
     const existing = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM api_token_revocations WHERE token_id = $1`,

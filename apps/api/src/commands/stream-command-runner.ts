@@ -18,6 +18,12 @@ export interface StreamCommand<Command, Event extends DomainEvent, State> {
   /** Turns a stored event back into the domain's (upcasting old schema versions). */
   toDomainEvent: (event: RecordedEvent) => Event;
   location?: string;
+  /**
+   * The stream as the caller has just read it, and its fold: the runner then neither reads nor folds it
+   * again (a caller that loaded the stream to check scope). The append still expects the revision read, so
+   * a writer that slipped in since is refused as ever.
+   */
+  loaded?: { recorded: RecordedEvent[]; state: State };
 }
 
 /**
@@ -32,7 +38,7 @@ export class StreamCommandRunner {
   async run<Command, Event extends DomainEvent, State>(
     spec: StreamCommand<Command, Event, State>,
   ): Promise<CommandAccepted & { state: State }> {
-    const recorded = await this.store.readStream(spec.streamId);
+    const recorded = spec.loaded?.recorded ?? (await this.store.readStream(spec.streamId));
     const current = recorded.length > 0 ? recorded[recorded.length - 1]!.streamRevision : null;
     const eventId = (index: number) =>
       spec.context.idempotencyKey
@@ -71,7 +77,9 @@ export class StreamCommandRunner {
       );
     }
 
-    const state = recorded.map(spec.toDomainEvent).reduce(spec.decider.evolve, spec.decider.initialState());
+    const state =
+      spec.loaded?.state ??
+      recorded.map(spec.toDomainEvent).reduce(spec.decider.evolve, spec.decider.initialState());
     const command =
       typeof spec.command === 'function' ? (spec.command as (s: State) => Command)(state) : spec.command;
     const events = spec.decider.decide(command, state);

@@ -8,7 +8,8 @@ import { PersonIdentity } from '../../domain/person-identity.js';
 import { canSeeSchool } from '../../auth/principal.js';
 import { StreamCommandRunner } from '../../commands/stream-command-runner.js';
 import type { CommandAccepted } from '../../http/command-context.js';
-import { LEDGER_DOMAIN, ectStreamId, schoolStreamId, type LedgerDomain } from '../../domain/ledger-domain.js';
+import { LEDGER_DOMAIN, ectStreamId, type LedgerDomain } from '../../domain/ledger-domain.js';
+import { SchoolRegister } from '../../schools/school-register.js';
 import { RegisterEctCommand } from './register-ect.command.js';
 
 /**
@@ -25,6 +26,7 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly identity: PersonIdentity,
+    private readonly schools: SchoolRegister,
   ) {
     this.runner = new StreamCommandRunner(store);
   }
@@ -35,8 +37,7 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
         `You can only register ECTs at your own school (not ${request.schoolUrn})`,
       ]);
     }
-    const school = await this.store.readStream(schoolStreamId(request.schoolUrn), {});
-    if (school.length === 0) {
+    if (!(await this.schools.exists(request.schoolUrn))) {
       throw invalid(
         `schoolUrn: no school with URN ${request.schoolUrn} is on the AB's register`,
         'schoolUrn',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Command } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
 import type { IsoDate } from '#induction/calendar/calendar-date.js';
 import type { EctCommand } from '#induction/induction/ect.commands.js';
 import type { EctState } from '#induction/induction/ect.state.js';
@@ -9,7 +9,8 @@ import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { canSeeSchool, type Principal } from '../../auth/principal.js';
 import { StreamCommandRunner } from '../../commands/stream-command-runner.js';
 import { CLOCK } from '../../domain/clock.token.js';
-import { LEDGER_DOMAIN, ectStreamId, schoolStreamId, type LedgerDomain } from '../../domain/ledger-domain.js';
+import { LEDGER_DOMAIN, ectStreamId, type LedgerDomain } from '../../domain/ledger-domain.js';
+import { SchoolRegister } from '../../schools/school-register.js';
 import type { CommandAccepted, CommandContext } from '../../http/command-context.js';
 import { parseEctId } from './ect-id.js';
 
@@ -44,6 +45,7 @@ export class EctWrites {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly schools: SchoolRegister,
   ) {
     this.runner = new StreamCommandRunner(store);
   }
@@ -54,19 +56,27 @@ export class EctWrites {
 
   /** The ECT's folded state, or 404 when it is unknown or outside the principal's schools. */
   async load(principal: Principal, rawId: string): Promise<{ ectId: string; state: EctState }> {
+    const { ectId, state } = await this.loadStream(principal, rawId);
+    return { ectId, state };
+  }
+
+  /** `load`, with the events it folded (so that `run` reads and folds the stream once, not twice). */
+  private async loadStream(
+    principal: Principal,
+    rawId: string,
+  ): Promise<{ ectId: string; state: EctState; recorded: RecordedEvent[] }> {
     const ectId = parseEctId(rawId);
     const recorded = await this.store.readStream(ectStreamId(ectId));
     const state = recorded
       .map(this.domain.toEctEvent)
       .reduce(this.domain.ect.evolve, this.domain.ect.initialState());
     if (!isVisible(principal, state)) throw new NotFoundException([`No ECT with id ${ectId}`]);
-    return { ectId, state };
+    return { ectId, state, recorded };
   }
 
   /** A school an ECT moves to must be on the AB's register, as at registration (400 naming the field). */
   async requireSchool(urn: string, field: string): Promise<void> {
-    const school = await this.store.readStream(schoolStreamId(urn));
-    if (school.length === 0)
+    if (!(await this.schools.exists(urn)))
       throw invalid(`${field}: no school with URN ${urn} is on the AB's register`, field);
   }
 
@@ -75,7 +85,7 @@ export class EctWrites {
     toDomain: ToDomainCommand<C>,
     options: { location?: (ectId: string) => string } = {},
   ): Promise<CommandAccepted> {
-    const { ectId, state } = await this.load(command.context.principal, command.ectId);
+    const { ectId, state, recorded } = await this.loadStream(command.context.principal, command.ectId);
     const domainCommand = await toDomain(command, state, this.today());
     const { state: _after, ...accepted } = await this.runner.run({
       streamId: ectStreamId(ectId),
@@ -85,6 +95,7 @@ export class EctWrites {
       toDomainEvent: this.domain.toEctEvent,
       context: command.context,
       command: domainCommand,
+      loaded: { recorded, state },
     });
     return accepted;
   }

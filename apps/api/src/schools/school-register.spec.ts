@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import type { EventStore, RecordedEvent } from '#event-store/event-store.port.js';
+import { SchoolRegister } from './school-register.js';
+
+/** A store holding some school streams, counting the reads. */
+function store(streams: Map<string, number>) {
+  const reads: string[] = [];
+  const stub = {
+    readStream: async (streamId: string) => {
+      reads.push(streamId);
+      return Array.from({ length: streams.get(streamId) ?? 0 }, () => ({}) as RecordedEvent);
+    },
+  } as unknown as EventStore;
+  return { stub, reads };
+}
+
+describe('SchoolRegister: is a school on the AB register (its stream has events)', () => {
+  it('keeps a yes for good and asks again after a no, so a school added later is found', async () => {
+    const streams = new Map([['school-100001', 2]]);
+    const { stub, reads } = store(streams);
+    const schools = new SchoolRegister(stub);
+    expect(await schools.exists('100001')).toBe(true);
+    expect(await schools.exists('100001')).toBe(true);
+    expect(reads).toEqual(['school-100001']);
+
+    expect(await schools.exists('100002')).toBe(false);
+    streams.set('school-100002', 1);
+    expect(await schools.exists('100002')).toBe(true);
+    expect(await schools.exists('100002')).toBe(true);
+    expect(reads).toEqual(['school-100001', 'school-100002', 'school-100002']);
+  });
+});
