@@ -98,26 +98,42 @@ export class EarlyHelpQueries {
     const { page, pageSize, skip } = pageBounds(query);
     const manager = view?.manager ?? this.dataSource.manager;
     const today = view?.today ?? this.today();
-    const params: unknown[] = [today];
-    const where = ['s.valid_from <= $1::date', 's.valid_to > $1::date'];
     const status = query.status ?? 'open';
     // 'all': open or resolved, every span stored (a case on a date with neither has no span).
-    if (status !== 'all') where.push(`s.status = $${params.push(status)}`);
+    const statuses = status === 'all' ? ['open', 'resolved'] : [status];
+    const params: unknown[] = [today];
+    const where = ['s.valid_from <= $1::date', 's.valid_to > $1::date'];
     // A cause stands in the list only among the open causes (a resolved span lists none).
-    if (query.cause) where.push(`$${params.push(query.cause)} = ANY(s.cause_kinds)`);
+    if (query.cause) where.push(`s.cause_kinds @> ARRAY[$${params.push(query.cause)}]::text[]`);
     if (query.schoolUrn) where.push(`s.school_urn = $${params.push(query.schoolUrn)}`);
-    const found = (await manager.query(
-      `SELECT t.total, p.ect_id FROM (
-         SELECT count(*)::int AS total FROM early_help_spans s WHERE ${where.join(' AND ')}) t
-       LEFT JOIN LATERAL (
-         SELECT s.ect_id, s.sort_key FROM early_help_spans s WHERE ${where.join(' AND ')}
-         ORDER BY s.sort_key, s.ect_id
-         LIMIT $${params.length + 1} OFFSET $${params.length + 2}) p ON true
-       ORDER BY p.sort_key, p.ect_id`,
-      [...params, pageSize, skip],
-    )) as { ect_id: string | null; total: number }[];
-    const total = found[0]?.total ?? 0;
-    const ids = found.flatMap((r) => (r.ect_id === null ? [] : [r.ect_id]));
+    // The total: without a school, the sum of the span-count deltas up to today (a few hundred rows, whatever
+    // the number of cases); with one, the school's spans (a few dozen).
+    const [{ total }] = (await manager.query(
+      query.schoolUrn
+        ? `SELECT count(*)::int AS total FROM early_help_spans s
+            WHERE s.status = ANY($${params.length + 1}::text[]) AND ${where.join(' AND ')}`
+        : `SELECT coalesce(sum(n.delta), 0)::int AS total FROM early_help_span_counts n
+            WHERE n.day <= $1::date AND n.status = ANY($2::text[]) AND n.cause = $3`,
+      query.schoolUrn ? [...params, statuses] : [today, statuses, query.cause ?? ''],
+    )) as [{ total: number }];
+    // The page: each status's spans in key order (an index range scan on `early_help_spans_queue` that stops
+    // at the page's end), merged.
+    const pageParams = [...params];
+    const limit = pageParams.push(skip + pageSize);
+    const branches = statuses.map(
+      (one) => `(SELECT s.ect_id, s.sort_key FROM early_help_spans s
+          WHERE s.status = $${pageParams.push(one)} AND ${where.join(' AND ')}
+          ORDER BY s.sort_key, s.ect_id LIMIT $${limit})`,
+    );
+    const found =
+      skip >= total
+        ? []
+        : ((await manager.query(
+            `SELECT u.ect_id FROM (${branches.join(' UNION ALL ')}) u
+              ORDER BY u.sort_key, u.ect_id LIMIT $${pageParams.push(pageSize)} OFFSET $${pageParams.push(skip)}`,
+            pageParams,
+          )) as { ect_id: string }[]);
+    const ids = found.map((r) => r.ect_id);
     const rows =
       ids.length === 0
         ? []

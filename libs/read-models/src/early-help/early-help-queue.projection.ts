@@ -130,6 +130,29 @@ export const EarlyHelpSpanEntity = new EntitySchema<EarlyHelpSpanRow>({
   ],
 });
 
+/**
+ * The queue's totals without a scan (issue 9): per status and cause kind ('' for any), +1 on the day each
+ * span starts and -1 on the day it ends, so the number of spans holding `today` is the sum of the deltas up
+ * to it, a few hundred rows whatever the number of cases. `writeSpans` keeps it in step with the spans.
+ */
+export interface EarlyHelpSpanCountRow {
+  status: string;
+  cause: string;
+  day: string;
+  delta: number;
+}
+
+export const EarlyHelpSpanCountEntity = new EntitySchema<EarlyHelpSpanCountRow>({
+  name: 'EarlyHelpSpanCount',
+  tableName: 'early_help_span_counts',
+  columns: {
+    status: { type: 'text', primary: true, primaryKeyConstraintName: 'early_help_span_counts_pkey' },
+    cause: { type: 'text', primary: true, primaryKeyConstraintName: 'early_help_span_counts_pkey' },
+    day: { type: 'date', primary: true, primaryKeyConstraintName: 'early_help_span_counts_pkey' },
+    delta: { type: 'integer' },
+  },
+});
+
 export const EARLY_HELP_CAUSE_DETECTED = 'EarlyHelpCauseDetected';
 const CASE_STREAM = /^early-help-(.+)$/;
 const TRAINING_STREAM = /^training-programme-\d+$/;
@@ -189,8 +212,8 @@ const emptyRow = (ectId: string): EarlyHelpCaseRow => ({
 export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
   return {
     name: 'early-help-queue',
-    tables: ['early_help_cases', 'early_help_spans'],
-    entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity],
+    tables: ['early_help_cases', 'early_help_spans', 'early_help_span_counts'],
+    entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity, EarlyHelpSpanCountEntity],
     async apply(events: readonly RecordedEvent[], em: EntityManager) {
       const ids = new Set<string>();
       for (const event of events) {
@@ -357,9 +380,19 @@ export const spanOn = (spans: readonly CaseSpan[], date: IsoDate): CaseSpan | un
     (s) => (s.validFrom === null || s.validFrom <= date) && (s.validTo === null || date < s.validTo),
   );
 
-/** Replaces the spans of each row's ECT (none for a case with no folded state: the queue leaves it out). */
+/**
+ * Replaces the spans of each row's ECT (none for a case with no folded state: the queue leaves it out), and
+ * moves the totals in `early_help_span_counts` by the difference between the old spans and the new.
+ */
 export async function writeSpans(em: EntityManager, rows: readonly EarlyHelpCaseRow[]): Promise<void> {
-  await em.query('DELETE FROM early_help_spans WHERE ect_id = ANY($1::uuid[])', [rows.map((r) => r.ectId)]);
+  const removed = (await em.query(
+    // A SELECT over the DELETE: TypeORM returns a bare DELETE's rows wrapped with its row count.
+    `WITH removed AS (DELETE FROM early_help_spans WHERE ect_id = ANY($1::uuid[])
+       RETURNING status, valid_from, valid_to, cause_kinds)
+     SELECT status, valid_from::text AS "validFrom", valid_to::text AS "validTo", cause_kinds AS "causeKinds"
+       FROM removed`,
+    [rows.map((r) => r.ectId)],
+  )) as Pick<EarlyHelpSpanRow, 'status' | 'validFrom' | 'validTo' | 'causeKinds'>[];
   const spans = rows.flatMap((row) =>
     row.state === null
       ? []
@@ -374,4 +407,39 @@ export async function writeSpans(em: EntityManager, rows: readonly EarlyHelpCase
         })),
   );
   await bulkInsert(em, EarlyHelpSpanEntity, spans);
+  const deltas = new Map<string, EarlyHelpSpanCountRow>();
+  const add = (
+    span: Pick<EarlyHelpSpanRow, 'status' | 'validFrom' | 'validTo' | 'causeKinds'>,
+    sign: number,
+  ) => {
+    for (const cause of ['', ...span.causeKinds]) {
+      for (const [day, delta] of [
+        [span.validFrom, sign],
+        [span.validTo, -sign],
+      ] as const) {
+        if (day === 'infinity') continue;
+        const key = `${span.status}|${cause}|${day}`;
+        const entry = deltas.get(key) ?? { status: span.status, cause, day, delta: 0 };
+        entry.delta += delta;
+        deltas.set(key, entry);
+      }
+    }
+  };
+  for (const span of removed) add(span, -1);
+  for (const span of spans) add(span, 1);
+  const changed = [...deltas.values()].filter((d) => d.delta !== 0);
+  if (changed.length === 0) return;
+  const json = JSON.stringify(changed);
+  await em.query(
+    `INSERT INTO early_help_span_counts (status, cause, day, delta)
+     SELECT status, cause, day, delta FROM jsonb_to_recordset($1::jsonb) AS r(status text, cause text, day date, delta int)
+     ON CONFLICT (status, cause, day) DO UPDATE SET delta = early_help_span_counts.delta + EXCLUDED.delta`,
+    [json],
+  );
+  // A day whose deltas cancel out goes, so that the table is the same whatever batches built it (a rebuild).
+  await em.query(
+    `DELETE FROM early_help_span_counts c USING jsonb_to_recordset($1::jsonb) AS r(status text, cause text, day date)
+      WHERE c.delta = 0 AND c.status = r.status AND c.cause = r.cause AND c.day = r.day`,
+    [json],
+  );
 }
