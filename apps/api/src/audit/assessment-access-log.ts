@@ -63,14 +63,45 @@ export class AssessmentAccessLog implements OnModuleInit {
   ): Promise<void> {
     const ids = [...new Set(ectIds)];
     if (ids.length === 0) return;
-    const requestId = (request as { id?: unknown }).id;
-    const correlationId = typeof requestId === 'string' && requestId ? requestId : randomUUID();
-    const via = `${request.method} ${(request.originalUrl ?? request.url).split('?')[0]}`;
+    const { via, correlationId } = this.origin(request);
     await this.dataSource.query(
       `INSERT INTO ${TABLE} (ect_id, actor_id, actor_role, what, via, correlation_id, read_at)
        SELECT id, $2, $3, $4, $5, $6, $7 FROM unnest($1::uuid[]) AS id`,
       [ids, principal.userId, principal.role, what, via, correlationId, this.clock.now()],
     );
+  }
+
+  /**
+   * A read and its R23 entries in ONE statement (one round trip, not two): `read.sql` selects rows with an
+   * `id` column (the ECT's id), with `read.params` as $1..$n; each distinct id of a row for which
+   * `read.logged` (SQL over the read's columns, as `r."column"`) holds is logged as `record` logs it, in the
+   * same statement, so the entry is written before the answer goes out. Returns the rows as read.
+   */
+  async readAndRecord<T>(
+    principal: Principal,
+    what: AssessmentRead,
+    request: Request,
+    read: { sql: string; params: unknown[]; logged: string },
+  ): Promise<T[]> {
+    const n = read.params.length;
+    const { via, correlationId } = this.origin(request);
+    return (await this.dataSource.query(
+      `WITH r AS MATERIALIZED (${read.sql}),
+       logged AS (
+         INSERT INTO ${TABLE} (ect_id, actor_id, actor_role, what, via, correlation_id, read_at)
+         SELECT DISTINCT r.id, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::timestamptz
+           FROM r WHERE ${read.logged}
+         RETURNING 1)
+       SELECT * FROM r`,
+      [...read.params, principal.userId, principal.role, what, via, correlationId, this.clock.now()],
+    )) as T[];
+  }
+
+  private origin(request: Request): { via: string; correlationId: string } {
+    const requestId = (request as { id?: unknown }).id;
+    const correlationId = typeof requestId === 'string' && requestId ? requestId : randomUUID();
+    const via = `${request.method} ${(request.originalUrl ?? request.url).split('?')[0]}`;
+    return { via, correlationId };
   }
 
   async list(ectId: string, query: PageQueryDto): Promise<Page<AssessmentAccess>> {

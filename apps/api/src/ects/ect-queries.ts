@@ -10,6 +10,8 @@ import type { EctStatus } from './ect-status.js';
 import type { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
 import type { ReadView } from '../audit/as-at-replays.js';
 import { SummaryCache } from './summary-cache.js';
+import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
+import type { Request } from 'express';
 
 export interface EctView {
   id: string;
@@ -56,6 +58,7 @@ export class EctQueries {
     private readonly dataSource: DataSource,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly access: AssessmentAccessLog,
   ) {
     this.summaries = new SummaryCache(domain);
   }
@@ -65,6 +68,23 @@ export class EctQueries {
     const [row] = (await this.dataSource.query(`SELECT ${STORED_ROW_SQL} FROM ects e WHERE e.id = $1`, [
       id,
     ])) as StoredEctRow[];
+    if (!row || row.phase === 'unregistered' || !row.schoolUrn || !canSeeSchool(principal, row.schoolUrn)) {
+      throw new NotFoundException([`No ECT with id ${id}`]);
+    }
+    return this.view(row);
+  }
+
+  /**
+   * `get`, with R23's entry for the read (`ect-record`) written in the same statement: only when the ECT is
+   * visible to the principal (the same rule as `get`'s 404), so a refused read logs nothing.
+   */
+  async getRecorded(principal: Principal, id: string, request: Request): Promise<EctView> {
+    const [row] = await this.access.readAndRecord<StoredEctRow>(principal, 'ect-record', request, {
+      sql: `SELECT ${STORED_ROW_SQL} FROM ects e WHERE e.id = $1`,
+      params: [id, schoolScope(principal) ?? null],
+      logged: `r.phase <> 'unregistered' AND r."schoolUrn" <> ''
+               AND ($2::text[] IS NULL OR r."schoolUrn" = ANY($2::text[]))`,
+    });
     if (!row || row.phase === 'unregistered' || !row.schoolUrn || !canSeeSchool(principal, row.schoolUrn)) {
       throw new NotFoundException([`No ECT with id ${id}`]);
     }

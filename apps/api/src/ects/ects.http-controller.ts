@@ -9,7 +9,6 @@ import { toCsv, wantsCsv } from '../http/csv.js';
 import { setPageLinks } from '../http/pagination.js';
 import { EctQueries, type EctView } from './ect-queries.js';
 import { AsAtReplays } from '../audit/as-at-replays.js';
-import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
 import { RegisterEctCommand } from './register-ect/register-ect.command.js';
 import { RegisterEctRequestDto } from './register-ect/register-ect.request.dto.js';
@@ -37,7 +36,6 @@ export class EctsHttpController {
     private readonly commands: CommandBus,
     private readonly queries: EctQueries,
     private readonly asAt: AsAtReplays,
-    private readonly access: AssessmentAccessLog,
   ) {}
 
   @Post()
@@ -78,8 +76,8 @@ export class EctsHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const view = await this.queries.get(principal, parseId(id));
-    await this.access.record(principal, [view.id], 'ect-record', request);
+    // The R23 entry is written by the read's own statement (one round trip).
+    const view = await this.queries.getRecorded(principal, parseId(id), request);
     response.setHeader('ETag', `"${view.revision}"`);
     return view;
   }
