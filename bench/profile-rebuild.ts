@@ -2,6 +2,7 @@
  * `node --cpu-prof dist/bench/profile-rebuild.js <database-url>`: the one-pass rebuild of every projection on a
  * database a bench run kept (`npm run bench -- --quick --skip-http --keep-database`), alone, so that a CPU
  * profile shows the rebuild without generation or HTTP (issue 9). Prints the seconds and events/s.
+ * `REBUILD_THREADS` chooses how the projections are spread over worker threads (see below).
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { loadConfig } from '#platform/config/app-config.js';
 import { createLogger } from '#platform/logging/logger.js';
 import { composeLedger } from '../apps/cli/src/compose.js';
 import { benchRebuild } from './rebuild.bench.js';
+import { LEDGER_REBUILD_THREAD_GROUPS } from '../apps/worker/src/rebuild-threads.js';
 
 const databaseUrl = process.argv[2];
 if (!databaseUrl) throw new Error('usage: profile-rebuild.js <database-url>');
@@ -28,7 +30,18 @@ const config = loadConfig({
 });
 const ledger = await composeLedger(config, createLogger({ level: 'warn' }));
 try {
-  const result = await benchRebuild(ledger, databaseUrl);
+  // REBUILD_THREADS="early-help-queue,due-items;induction-plan": the projections of each worker thread;
+  // "ledger": the split `ledger rebuild --threads` uses; unset or "none": all in this thread.
+  const groups = process.env['REBUILD_THREADS'] ?? 'none';
+  const result = await benchRebuild(
+    ledger,
+    databaseUrl,
+    groups === 'none'
+      ? []
+      : groups === 'ledger'
+        ? LEDGER_REBUILD_THREAD_GROUPS
+        : groups.split(';').map((g) => g.split(',').filter(Boolean)),
+  );
   console.log(
     `rebuild: ${result.total.eventsRead} events in ${result.total.seconds.toFixed(1)} s ` +
       `(${Math.round(result.total.eventsPerSecond)} events/s); raw COPY ${Math.round(result.rawCopy.rowsPerSecond)} rows/s; ` +

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { rebuildProjections } from '#read-models/runner/projection-rebuild.js';
 import type { Ledger } from '../apps/cli/src/compose.js';
+import { ledgerRebuildThreads } from '../apps/worker/src/rebuild-threads.js';
 
 export interface RebuildResults {
   /** Events each projection applied (all share the one pass, so no per-projection time). */
@@ -18,11 +19,25 @@ export interface RebuildResults {
   ratio: number;
 }
 
-export async function benchRebuild(ledger: Ledger, databaseUrl: string): Promise<RebuildResults> {
+/**
+ * `threadGroups`: the projections each worker thread applies (default `[]`: all in this thread; on two
+ * cores the threads measured no faster, see bench/README.md).
+ */
+export async function benchRebuild(
+  ledger: Ledger,
+  databaseUrl: string,
+  threadGroups: readonly (readonly string[])[] = [],
+): Promise<RebuildResults> {
+  const threads = ledgerRebuildThreads(
+    ledger.domain,
+    { databaseUrl, hubSchoolUrns: ledger.runtime.config.hubSchoolUrns },
+    threadGroups,
+  );
   const results = await rebuildProjections(
     ledger.runtime.dataSource,
     ledger.runtime.eventStore,
     ledger.projections,
+    threads ? { threads } : {},
   );
   const eventsRead = results[0]?.eventsRead ?? 0;
   const seconds = results[0]?.seconds ?? NaN;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, LogPosition } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
 import { ensureCheckpointRows, filterEvents, lockCheckpoint, writeCheckpoint } from './projection-runner.js';
+import { RebuildThread, type RebuildThreads } from './rebuild-threads.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -25,6 +26,8 @@ export interface RebuildOptions {
   /** Events read per page of the log (default 10,000). */
   batchSize?: number;
   onProgress?: (p: RebuildProgress) => void | Promise<void>;
+  /** Apply some projections in worker threads (see rebuild-threads.ts); default: all in this thread. */
+  threads?: RebuildThreads;
 }
 
 /**
@@ -49,6 +52,8 @@ interface Target {
   schema: string;
   deferredIndexes: string[];
   eventsApplied: number;
+  /** The worker thread that applies this projection (none: this thread does). */
+  thread?: RebuildThread;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function rebuildProjections(
   }));
   await ensureCheckpointRows(dataSource, projections);
   const created: string[] = [];
+  const threads: RebuildThread[] = [];
   try {
     for (const target of targets) {
       await dataSource.query(`CREATE SCHEMA ${quote(target.schema)}`);
@@ -82,6 +88,8 @@ export async function rebuildProjections(
       for (const table of target.projection.tables)
         target.deferredIndexes.push(...(await cloneTableStructure(dataSource, table, target.schema)));
     }
+    if (options.threads) threads.push(...(await startThreads(options.threads, targets)));
+    const local = targets.filter((t) => !t.thread);
 
     let position: LogPosition | undefined;
     let eventsRead = 0;
@@ -95,18 +103,30 @@ export async function rebuildProjections(
           phase,
         });
     };
+    let seq = 0;
     const replay = async () => {
       let next = store.readAll({ after: position, limit: batchSize });
+      // The worker threads' answers for the previous page: a thread may finish a page after this one has
+      // applied its own share of the next, so the slower side sets the pace, not each page's slower side.
+      let inThreads: Promise<unknown>[] = [];
       for (;;) {
         const batch = await next;
-        if (batch.length === 0) return;
+        if (batch.length === 0) break;
         const last = batch[batch.length - 1]!.position;
         // Read ahead: the database reads the next page while this process applies this one.
         next =
           batch.length < batchSize ? Promise.resolve([]) : store.readAll({ after: last, limit: batchSize });
         // An unawaited rejection would surface as unhandled while this page is applied.
         next.catch(() => undefined);
-        const work = targets
+        const page = ++seq;
+        const posted = threads.map((thread) =>
+          thread.apply(page, batch).then((applied) => {
+            for (const t of targets)
+              if (t.thread === thread) t.eventsApplied += applied[t.projection.name] ?? 0;
+          }),
+        );
+        for (const p of posted) p.catch(() => undefined);
+        const work = local
           .map((t) => ({ t, relevant: filterEvents(t.projection, batch) }))
           .filter((w) => w.relevant.length > 0);
         // Each projection applies the page in a transaction of its own, all at once: while one waits for
@@ -124,10 +144,13 @@ export async function rebuildProjections(
         const failed = applied.find((a): a is PromiseRejectedResult => a.status === 'rejected');
         if (failed) throw failed.reason;
         for (const { t, relevant } of work) t.eventsApplied += relevant.length;
+        await Promise.all(inThreads);
+        inThreads = posted;
         position = last;
         eventsRead += batch.length;
         await progress('replaying');
       }
+      await Promise.all(inThreads);
     };
     await replay();
     await progress('indexing');
@@ -155,8 +178,39 @@ export async function rebuildProjections(
       seconds,
     }));
   } finally {
+    await Promise.allSettled(threads.map((thread) => thread.close()));
     for (const schema of created) await dataSource.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   }
+}
+
+async function startThreads(options: RebuildThreads, targets: Target[]): Promise<RebuildThread[]> {
+  const script = options.script ?? new URL('./rebuild-worker.js', import.meta.url);
+  const started = await Promise.allSettled(
+    options.groups.map(async (names) => {
+      const mine = targets.filter((t) => names.includes(t.projection.name));
+      if (mine.length === 0) return null;
+      const thread = await RebuildThread.start(
+        script,
+        {
+          module: String(options.module),
+          name: options.name,
+          data: options.data,
+          databaseUrl: options.databaseUrl,
+          targets: mine.map((t) => ({ projection: t.projection.name, schema: t.schema })),
+        },
+        options.resourceLimits,
+      );
+      for (const t of mine) t.thread = thread;
+      return thread;
+    }),
+  );
+  const threads = started.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled(threads.map((thread) => thread.close()));
+    throw failed.reason;
+  }
+  return threads;
 }
 
 /**

@@ -1,0 +1,54 @@
+import type { Projection } from '#read-models/projection.js';
+import type { RebuildThreads } from '#read-models/runner/rebuild-threads.js';
+import {
+  createLedgerDomain,
+  type CalendarConfiguration,
+  type LedgerDomain,
+} from '../../api/src/domain/ledger-domain.js';
+import { ledgerProjections } from './projections.js';
+
+/**
+ * The projections `--threads` hands to one worker thread: the four that fold every ECT event and derive
+ * schedules, causes, due facts or entitlements from it, about half of the projections' CPU in a profile of
+ * the one-pass rebuild (issue 9); the main thread keeps the log read, the register and the other six. Not the
+ * default: on two cores it measured no faster (bench/README.md, "Rebuild across worker threads").
+ */
+export const LEDGER_REBUILD_THREAD_GROUPS: readonly (readonly string[])[] = [
+  ['early-help-queue', 'due-items', 'induction-plan', 'entitlement-view'],
+];
+
+export interface LedgerRebuildThreadData {
+  hubSchoolUrns: string[];
+  calendar: CalendarConfiguration;
+}
+
+/** Runs in each worker thread: the ledger's projections, built with the main thread's calendar. */
+export function rebuildThreadProjections(data: LedgerRebuildThreadData): Projection[] {
+  const domain = createLedgerDomain({ hubSchoolUrns: data.hubSchoolUrns });
+  domain.useCalendar(data.calendar);
+  return ledgerProjections(domain);
+}
+
+/**
+ * `RebuildOptions.threads` for the ledger's projections built with `domain` (the worker threads build the
+ * same ones from its calendar). Undefined without a PostgreSQL URL: embedded PGlite serves one connection.
+ */
+export function ledgerRebuildThreads(
+  domain: LedgerDomain,
+  config: { databaseUrl: string | null; hubSchoolUrns: readonly string[] },
+  groups: readonly (readonly string[])[] = LEDGER_REBUILD_THREAD_GROUPS,
+): RebuildThreads | undefined {
+  if (!config.databaseUrl || groups.length === 0) return undefined;
+  return {
+    module: new URL('./rebuild-threads.js', import.meta.url),
+    name: 'rebuildThreadProjections',
+    data: {
+      hubSchoolUrns: [...config.hubSchoolUrns],
+      calendar: domain.calendarConfiguration,
+    } satisfies LedgerRebuildThreadData,
+    databaseUrl: config.databaseUrl,
+    groups,
+    // The fold allocates a state per event: a larger young generation spends less time in scavenges.
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The worker-thread side of a rebuild split across threads (`RebuildOptions.threads` in projection-rebuild.ts,
+ * issue 9). The main thread reads the log once and posts every page here; this thread applies it to its own
+ * share of the projections, each in its own transaction in the rebuild schema the main thread created, with
+ * a connection pool of its own. The main thread builds the indexes and swaps the tables in, as for the
+ * projections it applies itself.
+ *
+ * Runtime imports are `node:*` and `typeorm` only (no path aliases), so the file also runs transpiled on its
+ * own, as the spec does. The projections come from the `module` the main thread names: its export `name`,
+ * called with `data`, returns them (they hold functions, which cannot be posted).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
+import type { Projection } from '../projection.js';
+
+export interface RebuildWorkerData {
+  /** URL of the module that builds the projections. */
+  module: string;
+  /** Its export to call with `data`. */
+  name: string;
+  data: unknown;
+  databaseUrl: string;
+  /** The projections this thread applies, and the schema each writes into. */
+  targets: { projection: string; schema: string }[];
+}
+
+export type ToRebuildWorker = { kind: 'page'; seq: number; events: RecordedEvent[] } | { kind: 'close' };
+export type FromRebuildWorker =
+  | { kind: 'ready' }
+  | { kind: 'applied'; seq: number; applied: Record<string, number> }
+  | { kind: 'closed' }
+  | { kind: 'failed'; seq: number | null; message: string; stack?: string };
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+async function main() {
+  const port = parentPort!;
+  const setup = workerData as RebuildWorkerData;
+  const fail = (seq: number | null, error: unknown) =>
+    port.postMessage({
+      kind: 'failed',
+      seq,
+      message: error instanceof Error ? error.message : String(error),
+      ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+    } satisfies FromRebuildWorker);
+  let dataSource: DataSource | undefined;
+  try {
+    const factory = (await import(setup.module)) as Record<
+      string,
+      (data: unknown) => Projection[] | Promise<Projection[]>
+    >;
+    const all = await factory[setup.name]!(setup.data);
+    const targets = setup.targets.map(({ projection, schema }) => {
+      const found = all.find((p) => p.name === projection);
+      if (!found) throw new Error(`rebuild worker: no projection named ${projection}`);
+      return { projection: found, schema, wanted: found.eventTypes ? new Set(found.eventTypes) : null };
+    });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: setup.databaseUrl,
+      entities: targets.flatMap((t) => [...t.projection.entities]),
+      synchronize: false,
+      logging: false,
+      extra: { max: targets.length + 1 },
+    });
+    await dataSource.initialize();
+    const ds = dataSource;
+    port.postMessage({ kind: 'ready' } satisfies FromRebuildWorker);
+
+    // Pages are applied one after another, in the order they were posted.
+    let queue = Promise.resolve();
+    port.on('message', (message: ToRebuildWorker) => {
+      if (message.kind === 'close') {
+        queue = queue.then(async () => {
+          await ds.destroy();
+          port.postMessage({ kind: 'closed' } satisfies FromRebuildWorker);
+        });
+        return;
+      }
+      const { seq, events } = message;
+      queue = queue.then(async () => {
+        try {
+          const applied: Record<string, number> = {};
+          const work = targets
+            .map((t) => ({ t, relevant: t.wanted ? events.filter((e) => t.wanted!.has(e.type)) : events }))
+            .filter((w) => w.relevant.length > 0);
+          const results = await Promise.allSettled(
+            work.map(({ t, relevant }) =>
+              ds.transaction(async (em) => {
+                await em.query('SET LOCAL synchronous_commit = off');
+                await em.query(`SET LOCAL search_path TO ${quote(t.schema)}, public`);
+                await t.projection.apply(relevant, em);
+              }),
+            ),
+          );
+          const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failed) throw failed.reason;
+          for (const { t, relevant } of work) applied[t.projection.name] = relevant.length;
+          port.postMessage({ kind: 'applied', seq, applied } satisfies FromRebuildWorker);
+        } catch (error) {
+          fail(seq, error);
+        }
+      });
+    });
+  } catch (error) {
+    fail(null, error);
+    await dataSource?.destroy().catch(() => undefined);
+  }
+}
+
+await main();
