@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CaseAction } from '#induction/early-help/early-help-case.decider.js';
 import {
   caseOn,
@@ -38,20 +38,10 @@ export interface EarlyHelpCaseDetail extends EarlyHelpCaseSummary {
   inductionPhase: string;
 }
 
-/** Every column the queue's page needs: all but the folded ECT `state` (kilobytes a row). */
-const PAGE_COLUMNS = {
-  ectId: true,
-  schoolUrn: true,
-  phase: true,
-  ectName: true,
-  revision: true,
-  causes: true,
-  timed: true,
-  detected: true,
-  attendance: true,
-  caseRevision: true,
-  caseState: true,
-} as const;
+/** Every column the queue's page needs, as `EarlyHelpCaseRow`'s fields: all but the folded ECT `state`. */
+const PAGE_COLUMNS = `c.ect_id AS "ectId", c.school_urn AS "schoolUrn", c.phase, c.ect_name AS "ectName",
+  c.revision::text AS revision, c.causes, c.timed, c.detected, c.attendance,
+  c.case_revision::text AS "caseRevision", c.case_state AS "caseState"`;
 
 /** The hub's early-help queue: open is decided on today's date (the clock), never stored. */
 @Injectable()
@@ -125,28 +115,22 @@ export class EarlyHelpQueries {
           WHERE s.status = $${pageParams.push(one)} AND ${where.join(' AND ')}
           ORDER BY s.sort_key, s.ect_id LIMIT $${limit})`,
     );
-    const found =
+    // The page's case rows in the same statement (one round trip; never the folded `state`, kilobytes a row).
+    const rows =
       skip >= total
         ? []
         : ((await manager.query(
-            `SELECT u.ect_id FROM (${branches.join(' UNION ALL ')}) u
-              ORDER BY u.sort_key, u.ect_id LIMIT $${pageParams.push(pageSize)} OFFSET $${pageParams.push(skip)}`,
+            `SELECT ${PAGE_COLUMNS}
+               FROM (SELECT u.ect_id, u.sort_key FROM (${branches.join(' UNION ALL ')}) u
+                      ORDER BY u.sort_key, u.ect_id
+                      LIMIT $${pageParams.push(pageSize)} OFFSET $${pageParams.push(skip)}) p
+               JOIN early_help_cases c ON c.ect_id = p.ect_id
+              ORDER BY p.sort_key, p.ect_id`,
             pageParams,
-          )) as { ect_id: string }[]);
-    const ids = found.map((r) => r.ect_id);
-    const rows =
-      ids.length === 0
-        ? []
-        : await manager.getRepository(EarlyHelpCaseEntity).find({
-            select: PAGE_COLUMNS,
-            where: { ectId: In(ids) },
-          });
-    const byId = new Map(rows.map((row) => [row.ectId, row]));
-    const items = ids.flatMap((id) => {
-      const row = byId.get(id);
-      if (!row) return [];
+          )) as EarlyHelpCaseRow[]);
+    const items = rows.map((row) => {
       const { causes: _c, actions: _a, inductionPhase: _p, ...summary } = this.detail(row, today);
-      return [summary];
+      return summary;
     });
     return { items, page, pageSize, total };
   }
