@@ -10,6 +10,7 @@ import type { EctStatus } from './ect-status.js';
 import type { ListEctsQueryDto } from './list-ects/list-ects.query.dto.js';
 import type { ReadView } from '../audit/as-at-replays.js';
 import { SummaryCache } from './summary-cache.js';
+import { CheckpointedCounts, readModelVersionSql } from '../http/checkpointed-counts.js';
 import { AssessmentAccessLog } from '../audit/assessment-access-log.js';
 import type { Request } from 'express';
 
@@ -53,6 +54,7 @@ const STORED_ROW_SQL = STORED_ROW_COLUMNS.map(([expr, alias]) => `${expr} AS "${
 @Injectable()
 export class EctQueries {
   private readonly summaries: SummaryCache;
+  private readonly counts = new CheckpointedCounts();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -102,19 +104,30 @@ export class EctQueries {
     if (query.schoolUrn) qb.andWhere('e.school_urn = :schoolUrn', { schoolUrn: query.schoolUrn });
     if (query.cohort) qb.andWhere('e.cohort = :cohort', { cohort: query.cohort });
     if (query.status) this.whereStatus(qb, query.status, today);
-    // count(*), not getManyAndCount's COUNT(DISTINCT e.id) (one row an ECT; national 134 → 28 ms).
-    const counted = await qb.clone().select('count(*)::int', 'total').getRawOne<{ total: number }>();
-    const total = counted?.total ?? 0;
+    const counting = qb.clone();
+    // Live reads also name the register's version, so the total can be kept for it (CheckpointedCounts).
+    const version = view ? null : readModelVersionSql('ect-register');
     const [first, ...rest] = STORED_ROW_COLUMNS;
     qb.select(first![0], first![1]);
     for (const [expr, alias] of rest) qb.addSelect(expr, alias);
+    if (version) qb.addSelect(version, 'readModelVersion');
     const rows = await qb
       .orderBy('e.last_name', 'ASC', 'NULLS LAST')
       .addOrderBy('e.first_name', 'ASC', 'NULLS LAST')
       .addOrderBy('e.id', 'ASC')
       .offset(skip)
       .limit(pageSize)
-      .getRawMany<StoredEctRow>();
+      .getRawMany<StoredEctRow & { readModelVersion?: string | null }>();
+    const filter = JSON.stringify([scope ?? null, query.schoolUrn, query.cohort, query.status, today]);
+    let total = version ? this.counts.get(filter, rows[0]?.readModelVersion) : undefined;
+    if (total === undefined) {
+      // count(*), not getManyAndCount's COUNT(DISTINCT e.id) (one row an ECT; national 134 → 28 ms).
+      counting.select('count(*)::int', 'total');
+      if (version) counting.addSelect(version, 'readModelVersion');
+      const counted = await counting.getRawOne<{ total: number; readModelVersion?: string | null }>();
+      total = counted?.total ?? 0;
+      if (version) this.counts.set(filter, counted?.readModelVersion, total);
+    }
     return { items: rows.map((row) => this.view(row, today)), page, pageSize, total };
   }
 

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
+
+/**
+ * GET /ects keeps its total per read-model version (apps/api/src/http/checkpointed-counts.ts): a total is
+ * reused only while the register's checkpoint has not moved, so every registration the projection applies
+ * shows in the next total, for every filter and scope.
+ */
+const SCHOOL = { urn: '210001', name: 'Cedar Primary', phase: 'primary', localAuthority: 'Norfolk' };
+const OTHER = { urn: '210002', name: 'Damson Academy', phase: 'secondary', localAuthority: 'Suffolk' };
+
+const ect = (n: number, schoolUrn: string) => ({
+  trn: String(3100000 + n),
+  firstName: 'Pat',
+  lastName: `Total${n}`,
+  dateOfBirth: '1998-04-12',
+  email: `pat.${n}@cedar.example`,
+  schoolUrn,
+  qtsAwardedOn: '2025-07-15',
+  startDate: '2026-01-05',
+  fte: 1,
+  programme: 'provider-led',
+  mentor: { name: 'Sam Patel', email: 'sam.patel@cedar.example' },
+  inductionTutor: { name: 'Jo Reed', email: 'jo.reed@cedar.example' },
+});
+
+describe('list totals follow the read model (kept per checkpoint version)', () => {
+  let t: TestLedger;
+  let hub: string;
+  let tutor: string;
+
+  beforeAll(async () => {
+    t = await startTestLedger({ now: '2025-10-01T09:00:00Z' });
+    hub = await t.token('hub_staff');
+    tutor = await t.token('induction_tutor', [SCHOOL.urn]);
+    for (const school of [SCHOOL, OTHER])
+      await t.http.post('/api/v1/schools').set('Authorization', `Bearer ${hub}`).send(school).expect(201);
+  });
+  afterAll(async () => t?.close());
+
+  const register = async (n: number, urn: string) =>
+    (await t.http.post('/api/v1/ects').set('Authorization', `Bearer ${hub}`).send(ect(n, urn)).expect(201))
+      .headers['x-log-position'] as string;
+  const total = async (token: string, position: string, query = '') => {
+    const response = await t.http
+      .get(`/api/v1/ects${query}`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('X-Min-Log-Position', position)
+      .expect(200);
+    expect(response.headers['x-read-model-stale']).toBeUndefined();
+    return response.body.total as number;
+  };
+
+  it('counts each registration once the register has it, for each filter and scope, asked again and again', async () => {
+    let position = await register(1, SCHOOL.urn);
+    for (let i = 0; i < 2; i++) {
+      expect(await total(hub, position)).toBe(1);
+      expect(await total(tutor, position)).toBe(1);
+      expect(await total(hub, position, `?schoolUrn=${OTHER.urn}`)).toBe(0);
+    }
+    position = await register(2, OTHER.urn);
+    expect(await total(hub, position)).toBe(2);
+    expect(await total(tutor, position)).toBe(1);
+    expect(await total(hub, position, `?schoolUrn=${OTHER.urn}`)).toBe(1);
+    position = await register(3, SCHOOL.urn);
+    expect(await total(hub, position)).toBe(3);
+    expect(await total(tutor, position)).toBe(2);
+    // A page past the end (no rows, so no version read with it) still counts.
+    expect(await total(hub, position, '?page=9')).toBe(3);
+  });
+});
