@@ -22,6 +22,7 @@ import {
 import { notificationsOutstanding } from '#induction/decision/r17-notification.js';
 import { progressReviewsDue } from '#induction/progress-reviews/r11-progress-reviews.js';
 import type { EctState } from '#induction/induction/ect.state.js';
+import type { EctSchedule } from '#induction/early-help/ect-schedule.js';
 
 export type DueFactKind =
   'progress-review' | 'formal-assessment' | 'decision' | 'notification' | 'statutory-deadline' | 'fail-final';
@@ -50,11 +51,24 @@ export const REMINDER_KINDS: readonly DueFactKind[] = [
 ];
 
 /** Every outstanding due fact of `state`, whatever the date. `failFinalRecorded`: the fail is already final. */
-export function dueFacts(state: EctState, calendar: TermCalendar, failFinalRecorded = false): DueFact[] {
+export function dueFacts(
+  state: EctState,
+  calendar: TermCalendar,
+  failFinalRecorded = false,
+  schedule?: Pick<EctSchedule, 'reviews' | 'assessments'>,
+): DueFact[] {
   const facts: DueFact[] = [];
   if (state.phase === 'open') {
-    for (const review of progressReviewsDue(state, calendar)) {
-      if (state.reviews.some((done) => done.term === review.term)) continue;
+    // `schedule`, when the caller has it (a rebuild does: `scheduleAt` memoises it per revision), is
+    // `ectSchedule(state, calendar)`: the same reviews and assessments, from the same two rules, already
+    // worked out (due-facts.spec.ts checks they agree). Without a start date it has none: ask the rules.
+    const known = schedule && state.startDate !== null ? schedule : undefined;
+    const reviews = known
+      ? known.reviews.filter((review) => !review.submitted)
+      : progressReviewsDue(state, calendar).filter(
+          (review) => !state.reviews.some((done) => done.term === review.term),
+        );
+    for (const review of reviews) {
       facts.push({
         itemKey: `progress-review.term-${review.term}`,
         kind: 'progress-review',
@@ -63,7 +77,9 @@ export function dueFacts(state: EctState, calendar: TermCalendar, failFinalRecor
         audience: 'school',
       });
     }
-    const assessment = formalAssessmentsDue(state, calendar).find((d) => !isRecorded(state, d.point));
+    const assessment = known
+      ? known.assessments.find((a) => !a.recorded)
+      : formalAssessmentsDue(state, calendar).find((d) => !isRecorded(state, d.point));
     if (assessment) {
       const key = assessment.point === 'final' ? `final.${state.finalRound}` : assessment.point;
       facts.push({

@@ -5,7 +5,7 @@ import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { Projection } from '../projection.js';
 import { dueFacts, type Audience, type DueFactKind } from './due-facts.js';
-import { evolveShared } from '../entitlements/ect-fold.js';
+import { evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkInsert, bulkUpsert } from '../bulk-write.js';
 
 /**
@@ -118,6 +118,13 @@ export function dueItemsProjection(deps: DueItemsDeps): Projection {
           else state = evolveShared(deps, state, event);
           revision = event.streamRevision;
         }
+        // The reviews and assessments the other ECT projections' schedule already holds at this revision
+        // (memoised): this fold is theirs but for `people`, which no schedule reads, as long as no
+        // FailBecameFinal was left out of it here.
+        const schedule =
+          state.phase === 'open' && !failFinalRecorded
+            ? scheduleAt(ectId, revision, state, deps.calendar)
+            : undefined;
         state = withoutPeople(state);
         ects.push({
           ectId,
@@ -127,7 +134,7 @@ export function dueItemsProjection(deps: DueItemsDeps): Projection {
           failFinalRecorded,
           state,
         });
-        for (const fact of dueFacts(state, deps.calendar, failFinalRecorded)) {
+        for (const fact of dueFacts(state, deps.calendar, failFinalRecorded, schedule)) {
           items.push({ ectId, ...fact, schoolUrn: state.leadSchoolUrn });
         }
       }
