@@ -106,7 +106,7 @@ export class EarlyHelpQueries {
             WHERE n.day <= $1::date AND n.status = ANY($2::text[]) AND n.cause = $3`,
       query.schoolUrn ? [...params, statuses] : [today, statuses, query.cause ?? ''],
     )) as [{ total: number }];
-    // The page: each status's spans in key order (an index range scan on `early_help_spans_queue` that stops
+    // The page: each status's spans in key order (an index-only range scan on `early_help_spans_page` that stops
     // at the page's end), merged.
     const pageParams = [...params];
     const limit = pageParams.push(skip + pageSize);
