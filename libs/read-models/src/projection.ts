@@ -15,6 +15,12 @@ export interface Projection {
   /** Unqualified names of the tables this projection owns (rebuilt and swapped together). */
   readonly tables: readonly string[];
   readonly entities: readonly EntitySchema[];
+  /**
+   * The shape of what this projection stores (default 1). Bump it when its tables, columns or what a row holds
+   * change: a worker that finds the read model built by another version rebuilds it at start
+   * (`catchUpFromEmpty`), so a deployment never serves new queries from tables the new code did not write.
+   */
+  readonly version?: number;
   /** Event types this projection reads; others are skipped without a call (the checkpoint still moves). */
   readonly eventTypes?: readonly string[];
   apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void>;

@@ -8,6 +8,8 @@ export interface ProjectionCheckpointRow {
   preparePosition: string | null;
   updatedAt: Date;
   rebuiltAt: Date | null;
+  /** The projection's `version` that built these tables (null: before versions were recorded, i.e. 1). */
+  version: number | null;
 }
 
 export const ProjectionCheckpoint = new EntitySchema<ProjectionCheckpointRow>({
@@ -19,6 +21,7 @@ export const ProjectionCheckpoint = new EntitySchema<ProjectionCheckpointRow>({
     preparePosition: { name: 'prepare_position', type: 'bigint', nullable: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz' },
     rebuiltAt: { name: 'rebuilt_at', type: 'timestamptz', nullable: true },
+    version: { type: 'int', nullable: true },
   },
 });
 

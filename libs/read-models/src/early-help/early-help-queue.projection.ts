@@ -213,6 +213,8 @@ const emptyRow = (ectId: string): EarlyHelpCaseRow => ({
 export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
   return {
     name: 'early-help-queue',
+    // 2: the date spans and their per-day counts (issue 9); tables built by version 1 have neither.
+    version: 2,
     tables: ['early_help_cases', 'early_help_spans', 'early_help_span_counts'],
     entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity, EarlyHelpSpanCountEntity],
     async apply(events: readonly RecordedEvent[], em: EntityManager) {

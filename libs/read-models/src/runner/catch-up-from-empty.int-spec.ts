@@ -108,6 +108,34 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
     // Nothing empty any more: a second call rebuilds nothing.
     expect(await catchUpFromEmpty(dataSource, store, [fresh, started], { minEvents: 10 })).toEqual([]);
   }, 60_000);
+
+  it('rebuilds a projection whose tables another version wrote, however short the log, and records the version', async () => {
+    const versions = async () =>
+      Object.fromEntries(
+        (
+          (await dataSource.query(
+            `SELECT name, version FROM projection_checkpoints WHERE name LIKE 'catch-up-spec-%' ORDER BY name`,
+          )) as { name: string; version: number | null }[]
+        ).map((r) => [r.name, r.version]),
+      );
+    // Rows written before versions were recorded count as version 1, like a projection that declares none.
+    await dataSource.query(
+      `UPDATE projection_checkpoints SET version = NULL WHERE name = 'catch-up-spec-started'`,
+    );
+    expect(await catchUpFromEmpty(dataSource, store, [fresh, started], { minEvents: 1_000 })).toEqual([]);
+
+    // The next release changes what `started` stores: its tables are rebuilt at start even though the log
+    // (28 events) is far below minEvents; `fresh`, at the version that built it, is left alone.
+    await dataSource.query(`UPDATE catch_up_spec_started SET n = n + 100`);
+    const results = await catchUpFromEmpty(dataSource, store, [fresh, { ...started, version: 2 }], {
+      minEvents: 1_000,
+    });
+    expect(results.map((r) => [r.projection, r.eventsApplied])).toEqual([['catch-up-spec-started', 28]]);
+    expect(await total('catch_up_spec_started')).toBe(28);
+    expect(await versions()).toEqual({ 'catch-up-spec-fresh': 1, 'catch-up-spec-started': 2 });
+    // Recorded: the same version again rebuilds nothing; a new projection's row starts at its own version.
+    expect(await catchUpFromEmpty(dataSource, store, [fresh, { ...started, version: 2 }])).toEqual([]);
+  }, 60_000);
 });
 
 d('ProjectionRunner.catchUp beside the running loops (skipped: set DATABASE_URL)', () => {

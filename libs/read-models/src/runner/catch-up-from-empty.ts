@@ -1,7 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
-import { ensureCheckpointRows, readCheckpoint } from './projection-runner.js';
+import {
+  ensureCheckpointRows,
+  projectionVersion,
+  readBuiltVersion,
+  readCheckpoint,
+} from './projection-runner.js';
 import { type RebuildOptions, type RebuildResult, rebuildProjections } from './projection-rebuild.js';
 
 export interface CatchUpFromEmptyOptions extends RebuildOptions {
@@ -19,6 +24,8 @@ export interface CatchUpFromEmptyOptions extends RebuildOptions {
  * after the load), when the log is long enough to be worth it; the live runner then carries on from the
  * swapped-in checkpoint. Call it before the runner starts, in the worker that will run these projections.
  * Safe anyway: the swap locks each checkpoint row, and a runner that finds its checkpoint moved reloads.
+ * Projections whose tables another version wrote (`Projection.version` differs from the one recorded at their
+ * last rebuild or creation) are rebuilt in the same pass, however short the log.
  * Returns what was rebuilt (empty when nothing was).
  */
 export async function catchUpFromEmpty(
@@ -30,11 +37,18 @@ export async function catchUpFromEmpty(
   const minEvents = options.minEvents ?? 10_000;
   await ensureCheckpointRows(dataSource, projections);
   const empty: Projection[] = [];
-  for (const projection of projections)
+  const outdated: Projection[] = [];
+  for (const projection of projections) {
     if ((await readCheckpoint(dataSource.manager, projection.name)) === undefined) empty.push(projection);
-  if (empty.length === 0) return [];
-  // Whether the log holds at least minEvents: the last of the first minEvents, if there is one.
-  const probe = await store.readAll({ limit: minEvents });
-  if (probe.length < minEvents) return [];
-  return rebuildProjections(dataSource, store, empty, options);
+    else if ((await readBuiltVersion(dataSource.manager, projection.name)) !== projectionVersion(projection))
+      outdated.push(projection);
+  }
+  if (empty.length + outdated.length === 0) return [];
+  // Tables another version of the code wrote are rebuilt whatever the log's length: their rows (or their very
+  // columns) are not what this code reads. Empty ones only when the log is long enough for one pass to pay:
+  // whether it holds at least minEvents (the last of the first minEvents, if there is one).
+  const probe = empty.length ? await store.readAll({ limit: minEvents }) : [];
+  const stale = probe.length >= minEvents ? [...outdated, ...empty] : outdated;
+  if (stale.length === 0) return [];
+  return rebuildProjections(dataSource, store, stale, options);
 }

@@ -2,7 +2,13 @@ import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, LogPosition } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
-import { ensureCheckpointRows, filterEvents, lockCheckpoint, writeCheckpoint } from './projection-runner.js';
+import {
+  ensureCheckpointRows,
+  filterEvents,
+  lockCheckpoint,
+  projectionVersion,
+  writeCheckpoint,
+} from './projection-runner.js';
 import { RebuildThread, type RebuildThreads } from './rebuild-threads.js';
 
 export interface RebuildProgress {
@@ -165,7 +171,7 @@ export async function rebuildProjections(
           await em.query(`DROP TABLE IF EXISTS public.${quote(table)}`);
           await em.query(`ALTER TABLE ${quote(t.schema)}.${quote(table)} SET SCHEMA public`);
         }
-        await writeCheckpoint(em, t.projection.name, position, true);
+        await writeCheckpoint(em, t.projection.name, position, true, projectionVersion(t.projection));
       });
     }
     await progress('done');

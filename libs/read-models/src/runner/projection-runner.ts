@@ -237,11 +237,20 @@ export async function ensureCheckpointRows(
 ): Promise<void> {
   for (const p of projections) {
     await dataSource.query(
-      `INSERT INTO projection_checkpoints (name, commit_position, prepare_position, updated_at)
-       VALUES ($1, NULL, NULL, now()) ON CONFLICT (name) DO NOTHING`,
-      [p.name],
+      `INSERT INTO projection_checkpoints (name, commit_position, prepare_position, updated_at, version)
+       VALUES ($1, NULL, NULL, now(), $2) ON CONFLICT (name) DO NOTHING`,
+      [p.name, projectionVersion(p)],
     );
   }
+}
+
+/** A projection's declared version (1 when it declares none). */
+export const projectionVersion = (p: Projection): number => p.version ?? 1;
+
+/** The version that built a projection's tables (1 for rows written before versions were recorded). */
+export async function readBuiltVersion(em: EntityManager, name: string): Promise<number> {
+  const row = await em.findOne(ProjectionCheckpoint, { where: { name } });
+  return row?.version ?? 1;
 }
 
 export async function readCheckpoint(em: EntityManager, name: string): Promise<LogPosition | undefined> {
@@ -261,11 +270,18 @@ export async function writeCheckpoint(
   name: string,
   position: LogPosition | undefined,
   rebuilt = false,
+  /** With `rebuilt`: the version of the projection that wrote the swapped-in tables. */
+  version?: number,
 ): Promise<void> {
   await em.query(
-    `UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3, updated_at = now()${rebuilt ? ', rebuilt_at = now()' : ''}
+    `UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3, updated_at = now()${rebuilt ? ', rebuilt_at = now()' : ''}${version !== undefined ? ', version = $4' : ''}
      WHERE name = $1`,
-    [name, position ? position.commit.toString() : null, position ? position.prepare.toString() : null],
+    [
+      name,
+      position ? position.commit.toString() : null,
+      position ? position.prepare.toString() : null,
+      ...(version !== undefined ? [version] : []),
+    ],
   );
 }
 
