@@ -21,6 +21,12 @@ export interface Projection {
    * (`catchUpFromEmpty`), so a deployment never serves new queries from tables the new code did not write.
    */
   readonly version?: number;
+  /**
+   * Secondary indexes (by name) that `apply` itself reads through. A rebuild creates the others after its bulk
+   * load; these it keeps from the start, or each lookup would scan a table that grows with the replay
+   * (quadratic over a national log).
+   */
+  readonly applyIndexes?: readonly string[];
   /** Event types this projection reads; others are skipped without a call (the checkpoint still moves). */
   readonly eventTypes?: readonly string[];
   apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void>;

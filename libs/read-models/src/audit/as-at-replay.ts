@@ -44,7 +44,7 @@ export async function replayAsAt<T>(
     const indexes: string[] = [];
     for (const projection of list)
       for (const table of projection.tables)
-        indexes.push(...(await cloneTableStructure(dataSource, table, schema)));
+        indexes.push(...(await cloneTableStructure(dataSource, table, schema, projection.applyIndexes)));
     let position: LogPosition | undefined;
     for (;;) {
       const batch = await store.readAll({ after: position, limit: batchSize });

@@ -121,6 +121,34 @@ d('rebuildProjections (skipped: set DATABASE_URL)', () => {
     expect(leftovers).toEqual([]);
   }, 60_000);
 
+  it('keeps the indexes a projection reads through while it applies, and defers the rest to after the load', async () => {
+    // What the rebuild's schema holds while `apply` runs: the applyIndexes index is there from the first page.
+    const seen: string[][] = [];
+    const reading: Projection = {
+      ...countProjection,
+      applyIndexes: ['rebuild_spec_counts_n_idx'],
+      async apply(events, em) {
+        const rows = (await em.query(
+          `SELECT indexname FROM pg_indexes WHERE tablename = 'rebuild_spec_counts' AND schemaname = current_schema()`,
+        )) as { indexname: string }[];
+        seen.push(rows.map((r) => r.indexname).filter((n) => !n.startsWith('PK_')));
+        await countProjection.apply(events, em);
+      },
+    };
+    await rebuildProjection(dataSource, store, reading, { batchSize: 30 });
+    expect(seen).toHaveLength(3);
+    for (const indexes of seen) expect(indexes).toEqual(['rebuild_spec_counts_n_idx']);
+    // Without it, only the primary key (left out of `seen`) until the load is done.
+    seen.length = 0;
+    await rebuildProjection(dataSource, store, { ...reading, applyIndexes: [] }, { batchSize: 30 });
+    expect(seen).toHaveLength(3);
+    for (const indexes of seen) expect(indexes).toEqual([]);
+    const live = (await dataSource.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'rebuild_spec_counts'`,
+    )) as { indexname: string }[];
+    expect(live.map((i) => i.indexname)).toContain('rebuild_spec_counts_n_idx');
+  }, 60_000);
+
   it('rebuildProjection still rebuilds one projection on its own', async () => {
     const result = await rebuildProjection(dataSource, store, beeProjection);
     expect(result).toMatchObject({ projection: 'rebuild-spec-bees', eventsRead: 75, eventsApplied: 25 });

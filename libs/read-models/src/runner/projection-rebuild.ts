@@ -92,7 +92,9 @@ export async function rebuildProjections(
       await dataSource.query(`CREATE SCHEMA ${quote(target.schema)}`);
       created.push(target.schema);
       for (const table of target.projection.tables)
-        target.deferredIndexes.push(...(await cloneTableStructure(dataSource, table, target.schema)));
+        target.deferredIndexes.push(
+          ...(await cloneTableStructure(dataSource, table, target.schema, target.projection.applyIndexes)),
+        );
     }
     if (options.threads) threads.push(...(await startThreads(options.threads, targets)));
     const local = targets.filter((t) => !t.thread);
@@ -222,12 +224,14 @@ async function startThreads(options: RebuildThreads, targets: Target[]): Promise
 /**
  * Creates an empty copy of `public.<table>` in `schema` with the same columns, defaults and constraints,
  * keeping constraint names (TypeORM recognises the table after the swap). Returns the secondary indexes'
- * DDL, to run after the bulk load, which is much faster than maintaining them row by row.
+ * DDL, to run after the bulk load, which is much faster than maintaining them row by row; except `keep`
+ * (`Projection.applyIndexes`), created at once because the projection's own `apply` reads through them.
  */
 export async function cloneTableStructure(
   dataSource: DataSource,
   table: string,
   schema: string,
+  keep: readonly string[] = [],
 ): Promise<string[]> {
   const target = `${quote(schema)}.${quote(table)}`;
   await dataSource.query(
@@ -241,9 +245,15 @@ export async function cloneTableStructure(
   for (const c of constraints)
     await dataSource.query(`ALTER TABLE ${target} ADD CONSTRAINT ${quote(c.conname)} ${c.def}`);
   const indexes = (await dataSource.query(
-    `SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1
         AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = $2::regclass)`,
     [table, `public.${quote(table)}`],
-  )) as { indexdef: string }[];
-  return indexes.map((i) => i.indexdef.replace(/ ON (ONLY )?public\./, ` ON $1${quote(schema)}.`));
+  )) as { indexname: string; indexdef: string }[];
+  const deferred: string[] = [];
+  for (const index of indexes) {
+    const ddl = index.indexdef.replace(/ ON (ONLY )?public\./, ` ON $1${quote(schema)}.`);
+    if (keep.includes(index.indexname)) await dataSource.query(ddl);
+    else deferred.push(ddl);
+  }
+  return deferred;
 }
