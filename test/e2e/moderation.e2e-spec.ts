@@ -137,6 +137,18 @@ describe('moderation sample, findings and agreement rates', () => {
 
     const paged = await get(moderator, '/moderation/queue?pageSize=1').expect(200);
     expect(paged.headers['link']).toContain('rel="next"');
+    // Pages (the page's forms chosen first, then named) concatenate to the whole queue in its order.
+    for (const filter of ['&status=all', '&status=all&term=2025-spring', '']) {
+      const all = (await queue(filter)) as { formId: string }[];
+      const pages: string[] = [];
+      for (let page = 1; page <= Math.ceil(all.length / 2) + 1; page++) {
+        const body = (await get(moderator, `/moderation/queue?pageSize=2&page=${page}${filter}`).expect(200))
+          .body as { items: { formId: string; firstName: unknown }[]; total: number };
+        expect(body.total).toBe(all.length);
+        pages.push(...body.items.map((f) => f.formId));
+      }
+      expect(pages).toEqual(all.map((f) => f.formId));
+    }
     const csv = await get(moderator, '/moderation/queue').set('Accept', 'text/csv').expect(200);
     expect(csv.text.split('\n')[0]).toContain('Why sampled');
     const spring = await queue('&status=all&term=2025-spring');

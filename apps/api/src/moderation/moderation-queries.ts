@@ -52,13 +52,23 @@ export class ModerationQueries {
     };
     // Live reads also name the sample's version, so the total can be kept for it (CheckpointedCounts).
     const version = manager === this.dataSource.manager ? readModelVersionSql('moderation-sample') : null;
-    const qb = filtered(this.base(manager));
+    // The page's forms first, then their names: the planner cannot join every form with `ects` before the
+    // sort (it did at national scale on tables without statistics: 249 ms a page, 54 ms this way, 3 ms with
+    // statistics either way).
+    const pageOfForms = filtered(
+      manager.getRepository(ModerationFormEntity).createQueryBuilder('f').select('f.form_id'),
+    )
+      .orderBy('f.submitted_on', 'ASC')
+      .addOrderBy('f.form_id', 'ASC')
+      .offset(skip)
+      .limit(pageSize);
+    const qb = this.base(manager)
+      .where(`f.form_id IN (${pageOfForms.getQuery()})`)
+      .setParameters(pageOfForms.getParameters());
     if (version) qb.addSelect(version, 'read_model_version');
     const { entities, raw } = await qb
       .orderBy('f.submitted_on', 'ASC')
       .addOrderBy('f.form_id', 'ASC')
-      .offset(skip)
-      .limit(pageSize)
       .getRawAndEntities();
     const filter = JSON.stringify([status, query.term, query.schoolUrn, query.kind]);
     const pageVersion = (raw[0] as { read_model_version?: string | null } | undefined)?.read_model_version;
