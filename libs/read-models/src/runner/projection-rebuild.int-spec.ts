@@ -111,6 +111,15 @@ d('rebuildProjections (skipped: set DATABASE_URL)', () => {
       `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'rebuild_spec_counts'`,
     )) as { indexname: string }[];
     expect(indexes.map((i) => i.indexname)).toContain('rebuild_spec_counts_n_idx');
+    // Analysed before the swap: the planner knows the rebuilt tables' sizes.
+    const analysed = (await dataSource.query(
+      `SELECT relname, last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables
+        WHERE schemaname = 'public' AND relname IN ('rebuild_spec_counts', 'rebuild_spec_bees') ORDER BY relname`,
+    )) as { relname: string; analysed: boolean }[];
+    expect(analysed).toEqual([
+      { relname: 'rebuild_spec_bees', analysed: true },
+      { relname: 'rebuild_spec_counts', analysed: true },
+    ]);
     const checkpoints = (await dataSource.query(
       `SELECT name, prepare_position::text AS p FROM projection_checkpoints WHERE name LIKE 'rebuild-spec-%'`,
     )) as { name: string; p: string }[];
