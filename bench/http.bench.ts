@@ -19,6 +19,12 @@ export interface HttpRow {
   statuses: Record<string, number>;
   requestsPerSecond: number;
   latencyMs: LatencySummary;
+  /**
+   * The load: absent, `connections` clients each sending the next request as soon as the last is answered (the
+   * service's saturation point, where p95 is mostly queueing); a number, that many requests a second in all
+   * (autocannon `overallRate`), the latency of a busy but unsaturated service.
+   */
+  ratePerSecond?: number;
 }
 
 export interface HttpResults {
@@ -38,6 +44,8 @@ export interface HttpBenchOptions {
   env: ServiceEnv;
   durationSeconds: number;
   connections: number;
+  /** Also measure each request kind at this fixed rate (requests a second), after its saturation pass. */
+  ratePerSecond?: number;
   /** ECT ids in the data set, for GET /ects/:id. */
   ectIds: string[];
   schoolUrns: string[];
@@ -149,6 +157,7 @@ async function load(
   kind: HttpRow['kind'],
   options: HttpBenchOptions,
   next: () => RequestSpec,
+  ratePerSecond?: number,
 ): Promise<HttpRow> {
   const samples: number[] = [];
   const statuses: Record<string, number> = {};
@@ -156,6 +165,7 @@ async function load(
     url: base,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(ratePerSecond ? { overallRate: ratePerSecond } : {}),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, ...next() }) }],
   });
@@ -172,7 +182,23 @@ async function load(
     statuses,
     requestsPerSecond: result.requests.average,
     latencyMs: summarise(samples),
+    ...(ratePerSecond ? { ratePerSecond } : {}),
   };
+}
+
+/** Each request kind at saturation, then (with `ratePerSecond`) at that fixed rate. */
+async function loads(
+  base: string,
+  token: string,
+  name: string,
+  kind: HttpRow['kind'],
+  options: HttpBenchOptions,
+  next: () => RequestSpec,
+): Promise<HttpRow[]> {
+  const rows = [await load(base, token, name, kind, options, next)];
+  if (options.ratePerSecond)
+    rows.push(await load(base, token, name, kind, options, next, options.ratePerSecond));
+  return rows;
 }
 
 export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults> {
@@ -204,7 +230,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
     const notBuilt: string[] = [];
 
     rows.push(
-      await load(base, token, 'POST /ects (register ECT)', 'command', options, () => {
+      ...(await loads(base, token, 'POST /ects (register ECT)', 'command', options, () => {
         const trn = options.trnFor(trnIndex++);
         const urn = options.schoolUrns[trnIndex % options.schoolUrns.length]!;
         return {
@@ -225,7 +251,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
             inductionTutor: { name: 'Bench Tutor', email: `induction-tutor@school-${urn}.example` },
           }),
         };
-      }),
+      })),
     );
 
     const reviewPath = paths.find(
@@ -236,7 +262,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
       // request takes the next review that is really due, so the probe measures accepted commands.
       let nextReview = 0;
       rows.push(
-        await load(base, token, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => {
+        ...(await loads(base, token, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => {
           const due = options.reviewsDue[nextReview++ % Math.max(options.reviewsDue.length, 1)];
           return {
             method: 'POST',
@@ -251,30 +277,30 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
               supportPlan: 'Keep to the agreed targets',
             }),
           };
-        }),
+        })),
       );
     } else notBuilt.push('POST /ects/:id/progress-reviews (submit progress review)');
 
     rows.push(
-      await load(base, token, 'GET /ects/:id', 'query', options, () => ({
+      ...(await loads(base, token, 'GET /ects/:id', 'query', options, () => ({
         method: 'GET',
         path: `/api/v1/ects/${ectId()}`,
-      })),
+      }))),
     );
     rows.push(
-      await load(base, token, 'GET /ects (list, first page)', 'query', options, () => ({
+      ...(await loads(base, token, 'GET /ects (list, first page)', 'query', options, () => ({
         method: 'GET',
         path: '/api/v1/ects',
-      })),
+      }))),
     );
     const queues = paths.filter((p) => /queue/i.test(p) && !p.includes('{') && openapi.paths[p]!['get']);
     if (queues.length === 0) notBuilt.push('GET queues (decision, overdue reviews…)');
     for (const queue of queues) {
       rows.push(
-        await load(base, token, `GET ${queue.replace('/api/v1', '')}`, 'query', options, () => ({
+        ...(await loads(base, token, `GET ${queue.replace('/api/v1', '')}`, 'query', options, () => ({
           method: 'GET',
           path: queue,
-        })),
+        }))),
       );
     }
 

@@ -1,5 +1,6 @@
 /** The benchmark's results as Markdown tables, with each target marked met or missed. */
 import type { BenchResults } from '../run-bench.js';
+import type { HttpRow } from '../http.bench.js';
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-GB') : 'n/a');
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
@@ -11,6 +12,10 @@ const refusals = (statuses: Record<string, number> | undefined): string => {
   const refused = Object.entries(statuses ?? {}).filter(([status]) => !status.startsWith('2'));
   return refused.length === 0 ? '' : ` (${refused.map(([status, n]) => `${status}×${n}`).join(', ')})`;
 };
+
+/** The load a row was measured under: saturation, or the fixed rate it asked for. */
+const loadOf = (h: HttpRow): string =>
+  h.ratePerSecond === undefined ? 'saturation' : `${h.ratePerSecond} req/s`;
 
 export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
@@ -100,11 +105,14 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       '#### HTTP (autocannon, 10 connections; api and worker as separate processes)',
       '',
-      '| request | kind | requests | non-2xx | req/s | p50 ms | p95 ms | p99 ms |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      'Each request kind twice: at saturation (each connection sends its next request as soon as the last is',
+      'answered, so p95 is mostly queueing for the two cores) and at a fixed rate in all (a busy day, unsaturated).',
+      '',
+      '| request | kind | load | requests | non-2xx | req/s | p50 ms | p95 ms | p99 ms |',
+      '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...http.rows.map(
         (h) =>
-          `| ${h.name} | ${h.kind} | ${int(h.requests)} | ${int(h.non2xx)}${refusals(h.statuses)} | ${int(h.requestsPerSecond)} | ${ms(h.latencyMs.p50)} | ${ms(h.latencyMs.p95)} | ${ms(h.latencyMs.p99)} |`,
+          `| ${h.name} | ${h.kind} | ${loadOf(h)} | ${int(h.requests)} | ${int(h.non2xx)}${refusals(h.statuses)} | ${int(h.requestsPerSecond)} | ${ms(h.latencyMs.p50)} | ${ms(h.latencyMs.p95)} | ${ms(h.latencyMs.p99)} |`,
       ),
       '',
       ...(http.notBuilt.length > 0
@@ -119,9 +127,20 @@ export function renderMarkdown(r: BenchResults): string {
 
   const at64 = r.appends?.ratios.find((q) => q.concurrency === 64);
   const rebuild = r.rebuild;
-  const commands = http?.rows.filter((h) => h.kind === 'command') ?? [];
-  const queries = http?.rows.filter((h) => h.kind === 'query') ?? [];
+  const saturated = http?.rows.filter((h) => h.ratePerSecond === undefined) ?? [];
+  const paced = http?.rows.filter((h) => h.ratePerSecond !== undefined) ?? [];
+  const commands = saturated.filter((h) => h.kind === 'command');
+  const queries = saturated.filter((h) => h.kind === 'query');
   const worst = (rows: typeof commands) => Math.max(...rows.map((h) => h.latencyMs.p95));
+  const rate = paced[0]?.ratePerSecond;
+  const pacedLine = (target: string, kind: HttpRow['kind'], limit: number) => {
+    const rows = paced.filter((h) => h.kind === kind);
+    if (!rows.length) return [];
+    const kept = rows.every((h) => h.requestsPerSecond >= 0.9 * (h.ratePerSecond ?? 0));
+    return [
+      `| ${target} at ${rate} req/s | ${ms(worst(rows))} ms${kept ? '' : ' (rate not sustained)'}${national ? '' : ' (hub data)'} | ${verdict(kept && worst(rows) < limit)} |`,
+    ];
+  };
   const report = http?.annualReport;
   const national = r.scale === 'national';
   lines.push(
@@ -138,8 +157,10 @@ export function renderMarkdown(r: BenchResults): string {
     rebuild
       ? `| 2.4M-event rebuild < 2 min | ${rebuild.total.seconds.toFixed(0)} s for ${int(rebuild.total.eventsRead)} events read (one pass, ${rebuild.projections.length} projections)${national ? '' : ', not national scale'} | ${national ? verdict(rebuild.total.seconds < 120) : 'n/a (not national)'} |`
       : '| 2.4M-event rebuild < 2 min | not run | n/a |',
-    `| command p95 < 15 ms | ${commands.length ? `${ms(worst(commands))} ms` : 'n/a'}${national ? '' : ' (hub data)'} | ${commands.length ? verdict(worst(commands) < 15) : 'n/a'} |`,
-    `| query p95 < 20 ms | ${queries.length ? `${ms(worst(queries))} ms` : 'n/a'}${national ? '' : ' (hub data)'} | ${queries.length ? verdict(worst(queries) < 20) : 'n/a'} |`,
+    `| command p95 < 15 ms at saturation (10 connections) | ${commands.length ? `${ms(worst(commands))} ms` : 'n/a'}${national ? '' : ' (hub data)'} | ${commands.length ? verdict(worst(commands) < 15) : 'n/a'} |`,
+    ...pacedLine('command p95 < 15 ms', 'command', 15),
+    `| query p95 < 20 ms at saturation (10 connections) | ${queries.length ? `${ms(worst(queries))} ms` : 'n/a'}${national ? '' : ' (hub data)'} | ${queries.length ? verdict(worst(queries) < 20) : 'n/a'} |`,
+    ...pacedLine('query p95 < 20 ms', 'query', 20),
     report && report !== 'not yet built'
       ? `| annual report < 5 s | ${report.seconds.toFixed(2)} s JSON (HTTP ${report.status}), ${report.pdf.seconds.toFixed(2)} s PDF (HTTP ${report.pdf.status})${national ? '' : ', not national scale'} | ${report.status === 200 ? verdict(report.seconds < 5) : 'n/a'} |`
       : r.report
