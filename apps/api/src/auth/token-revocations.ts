@@ -3,6 +3,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { EntitySchema, type DataSource } from 'typeorm';
 import { LruCache } from '#platform/personal-data/lru-cache.js';
+import { PgChannelListener } from '#event-store/postgres/pg-channel-listener.js';
 
 /** One revocation: a single token (by its id, the JWT's `jti`) or every token a user was issued until then. */
 export interface ApiTokenRevocation {
@@ -57,61 +58,11 @@ export interface RevocationCacheOptions {
  * any notification, (re)connection or drop moves `epoch` on and so invalidates every kept answer, and
  * without the connection every check goes to the table, as before.
  */
-class RevocationListener {
+class RevocationListener extends PgChannelListener {
   epoch = 0;
-  private client: pg.Client | undefined;
-  private connecting: Promise<void> | undefined;
-  private retryAfter = 0;
-  private closed = false;
 
-  constructor(private readonly connection: pg.ClientConfig) {}
-
-  /** True when notifications are flowing; otherwise starts connecting in the background. */
-  ready(): boolean {
-    if (this.closed) return false;
-    if (this.client) return true;
-    if (!this.connecting && Date.now() >= this.retryAfter) {
-      this.connecting = this.connect().finally(() => (this.connecting = undefined));
-    }
-    return false;
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({
-      ...this.connection,
-      connectionTimeoutMillis: this.connection.connectionTimeoutMillis || 5000,
-    });
-    const drop = () => {
-      this.epoch++;
-      if (this.client === client) this.client = undefined;
-      this.retryAfter = Date.now() + 1000;
-      client.end().catch(() => undefined);
-    };
-    client.on('error', drop);
-    client.on('end', drop);
-    client.on('notification', () => this.epoch++);
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${REVOCATIONS_CHANNEL}"`);
-    } catch {
-      drop();
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.epoch++;
-    this.client = client;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.epoch++;
-    await this.connecting;
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+  constructor(connection: pg.ClientConfig) {
+    super(connection, REVOCATIONS_CHANNEL, () => this.epoch++);
   }
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../event-store.port.js';
 import { assertAppendable, classifyRetry, type StoredEventLocation } from '../internal/idempotency.js';
 import { Waker, anySignal } from '../internal/signals.js';
+import { PgChannelListener } from './pg-channel-listener.js';
 
 /**
  * PostgreSQL adapter (also used for PGlite through its socket server). Schema and the gap-free reader are
@@ -563,66 +564,13 @@ export function mapPgError(error: unknown): unknown {
  * One LISTEN connection per store, shared by its subscriptions. If it cannot connect or drops, subscriptions
  * simply poll at their poll interval; it reconnects lazily on the next `ready()` after a pause.
  */
-class NotificationListener {
-  readonly waker = new Waker();
-  private client: pg.Client | undefined;
-  private connecting: Promise<boolean> | undefined;
-  private retryAfter = 0;
-  private closed = false;
+class NotificationListener extends PgChannelListener {
+  readonly waker: Waker;
 
-  constructor(
-    private readonly connectionOptions: pg.ClientConfig,
-    private readonly channel: string,
-  ) {}
-
-  /** True when notifications are flowing; otherwise starts connecting in the background (callers poll). */
-  ready(): boolean {
-    if (this.closed) return false;
-    if (this.client) return true;
-    if (!this.connecting && Date.now() >= this.retryAfter) {
-      this.connecting = this.connect().finally(() => (this.connecting = undefined));
-    }
-    return false;
-  }
-
-  private async connect(): Promise<boolean> {
-    const client = new pg.Client({
-      ...this.connectionOptions,
-      connectionTimeoutMillis: this.connectionOptions.connectionTimeoutMillis || 5000,
-    });
-    const drop = () => {
-      if (this.client === client) this.client = undefined;
-      this.retryAfter = Date.now() + 1000;
-      this.waker.wake();
-      client.end().catch(() => undefined);
-    };
-    client.on('error', drop);
-    client.on('end', drop);
-    client.on('notification', () => this.waker.wake());
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
-    } catch {
-      drop();
-      return false;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return false;
-    }
-    this.client = client;
-    // Anything committed while we were connecting went unheard: make waiters look once more.
-    this.waker.wake();
-    return true;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.connecting;
-    const client = this.client;
-    this.client = undefined;
-    this.waker.wake();
-    await client?.end().catch(() => undefined);
+  constructor(connectionOptions: pg.ClientConfig, channel: string) {
+    const waker = new Waker();
+    super(connectionOptions, channel, () => waker.wake());
+    this.waker = waker;
   }
 }
 
