@@ -186,7 +186,29 @@ async function load(
   };
 }
 
-/** Each request kind at saturation, then (with `ratePerSecond`) at that fixed rate. */
+/**
+ * Waits until the worker has projected everything in the log (up to 3 minutes): the read models have passed
+ * the head `/health` reports, as `X-Min-Log-Position` on a read tells (no `X-Read-Model-Stale`). A saturation
+ * pass of commands leaves the worker hundreds of events behind, and a pass measured while it catches up
+ * measures the worker's CPU, not the request's.
+ */
+async function settle(base: string, token: string): Promise<void> {
+  const health = (await (await fetch(`${base}/health`)).json()) as {
+    info?: { eventStore?: { head?: string | null } };
+  };
+  const head = health.info?.eventStore?.head;
+  if (!head) return;
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${base}/api/v1/ects?pageSize=1`, {
+      headers: { authorization: `Bearer ${token}`, 'x-min-log-position': head },
+    });
+    await response.arrayBuffer();
+    if (response.ok && response.headers.get('x-read-model-stale') !== 'true') return;
+  }
+}
+
+/** Each request kind at saturation, then (with `ratePerSecond`) at that fixed rate once the worker caught up. */
 async function loads(
   base: string,
   token: string,
@@ -195,9 +217,12 @@ async function loads(
   options: HttpBenchOptions,
   next: () => RequestSpec,
 ): Promise<HttpRow[]> {
+  await settle(base, token);
   const rows = [await load(base, token, name, kind, options, next)];
-  if (options.ratePerSecond)
+  if (options.ratePerSecond) {
+    await settle(base, token);
     rows.push(await load(base, token, name, kind, options, next, options.ratePerSecond));
+  }
   return rows;
 }
 
