@@ -22,7 +22,7 @@ export interface HttpRow {
   /**
    * The load: absent, `connections` clients each sending the next request as soon as the last is answered (the
    * service's saturation point, where p95 is mostly queueing); a number, that many requests a second in all
-   * (autocannon `overallRate`), the latency of a busy but unsaturated service.
+   * (autocannon `overallRate`, one connection, so evenly spaced), the latency of a busy but unsaturated service.
    */
   ratePerSecond?: number;
 }
@@ -163,7 +163,9 @@ async function load(
   const statuses: Record<string, number> = {};
   const instance = autocannon({
     url: base,
-    connections: options.connections,
+    // At a fixed rate, one connection: requests evenly spaced. With ten, autocannon gives each connection a
+    // tenth of the rate on the same timer, so they arrive ten at a time and queue as at saturation.
+    connections: ratePerSecond ? 1 : options.connections,
     duration: options.durationSeconds,
     ...(ratePerSecond ? { overallRate: ratePerSecond } : {}),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
