@@ -67,7 +67,7 @@ export interface BenchResults {
   seconds: number;
 }
 
-/** The fixed-rate pass of every HTTP request kind (after its saturation pass at 10 connections). */
+/** The fixed-rate pass of every HTTP request kind (before its saturation pass at 10 connections). */
 export const HTTP_RATE_PER_SECOND = 20;
 
 export const PHASES = ['appends', 'generate', 'rebuild', 'report', 'http'] as const;
