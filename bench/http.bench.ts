@@ -225,6 +225,9 @@ async function loads(
 ): Promise<HttpRow[]> {
   const rows: HttpRow[] = [];
   if (options.ratePerSecond) {
+    // Warm-up, not recorded: a second at saturation, so the paced pass's few hundred samples measure
+    // compiled code paths and warm caches rather than the first requests' JIT.
+    await load(base, token, name, kind, { ...options, durationSeconds: 1 }, next);
     await settle(base, token);
     rows.push(await load(base, token, name, kind, options, next, options.ratePerSecond));
   }
