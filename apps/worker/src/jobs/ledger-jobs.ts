@@ -32,16 +32,12 @@ import {
 } from '#read-models/reminders/due-facts.js';
 import { migrateNotificationTables } from '#read-models/notifications/notifications-sent.table.js';
 import { earlyHelpCausesAt } from '#induction/early-help/early-help-causes.js';
-import {
-  academicYearLabel,
-  surveyDecider,
-  type RespondentRole,
-} from '#induction/survey/annual-survey.decider.js';
+import { academicYearLabel, type RespondentRole } from '#induction/survey/annual-survey.decider.js';
 import { surveyLinkPath, surveyToken } from '../../../api/src/surveys/survey-links.js';
-import { toSurveyEvent } from '../../../api/src/surveys/survey.handlers.js';
 import type { LedgerDomain } from '../../../api/src/domain/ledger-domain.js';
 import { notificationIntents, recipientKey, type RecipientRole } from './notification-rules.js';
 import { Notifier, notifyEmailSender, type EmailSender } from './notifier.js';
+import { SurveyFolds } from './survey-folds.js';
 import { ALL_QUEUES, JOB_NAMES, QUEUES, RETRY, schedulerDefinitions } from './queues.js';
 import { alertStage, reminderStage } from './stages.js';
 import {
@@ -121,6 +117,7 @@ export async function startLedgerJobs(
   else if (options.notify)
     email = { sender: await notifyEmailSender(options.notify.apiKey), templateId: options.notify.templateId };
   const notifier = new Notifier(db, logger, email);
+  const surveyFolds = new SurveyFolds(runtime.eventStore);
   const longJobs = new Map<string, LongJobHandler>();
   const causesAt: EarlyHelpCausesAt | null =
     options.earlyHelpCausesAt === undefined
@@ -457,13 +454,10 @@ export async function startLedgerJobs(
    * link, unless they have answered by the time the job runs. One row per (event, recipient) as for the rest.
    */
   async function surveyNotifyJob(job: RunningJob, streamId: string, eventId: string): Promise<Json> {
-    const events = await runtime.eventStore.readStream(streamId);
-    const event = events.find((e) => e.eventId === eventId);
+    const { state, events } = await surveyFolds.at(streamId);
+    const event = events.get(eventId);
     if (!event) return { skipped: 'event not in this ledger' };
-    const state = events.map(toSurveyEvent).reduce(surveyDecider.evolve, surveyDecider.initialState());
-    const data = event.data as { invitationId?: unknown };
-    const invitation =
-      typeof data.invitationId === 'string' ? state.invitations[data.invitationId] : undefined;
+    const invitation = event.invitationId ? state.invitations[event.invitationId] : undefined;
     if (!invitation || !state.definition) return { skipped: 'no such invitation' };
     if (state.responses[invitation.invitationId] !== undefined) return { skipped: 'already responded' };
     const token = surveyToken(runtime.config.apiTokenSecret, invitation.invitationId);
