@@ -188,25 +188,48 @@ async function load(
   };
 }
 
+/** The service a pass runs against: its URL, a token, and the worker process (to wait for it to be idle). */
+interface Target {
+  base: string;
+  token: string;
+  workerPid: number | undefined;
+}
+
+/** CPU seconds a process has used (user + system, Linux `/proc/<pid>/stat`), NaN when unknown. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
- * Waits until the worker has projected everything in the log (up to 3 minutes): the read models have passed
- * the head `/health` reports, as `X-Min-Log-Position` on a read tells (no `X-Read-Model-Stale`). A saturation
- * pass of commands leaves the worker hundreds of events behind, and a pass measured while it catches up
- * measures the worker's CPU, not the request's.
+ * Waits (up to 3 minutes) until the worker has projected everything in the log (a read with
+ * `X-Min-Log-Position` at `/health`'s head is not stale) and is idle (under 10% of a core over a second), so
+ * a pass measures its requests, not the backlog the previous pass left: a saturation pass of commands leaves
+ * the worker hundreds of events to project and thousands of notification jobs, on the same two cores.
  */
-async function settle(base: string, token: string): Promise<void> {
+async function settle({ base, token, workerPid }: Target): Promise<void> {
+  const deadline = Date.now() + 180_000;
   const health = (await (await fetch(`${base}/health`)).json()) as {
     info?: { eventStore?: { head?: string | null } };
   };
   const head = health.info?.eventStore?.head;
-  if (!head) return;
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
+  while (head && Date.now() < deadline) {
     const response = await fetch(`${base}/api/v1/ects?pageSize=1`, {
       headers: { authorization: `Bearer ${token}`, 'x-min-log-position': head },
     });
     await response.arrayBuffer();
-    if (response.ok && response.headers.get('x-read-model-stale') !== 'true') return;
+    if (response.ok && response.headers.get('x-read-model-stale') !== 'true') break;
+  }
+  while (Date.now() < deadline) {
+    const before = cpuSeconds(workerPid);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const used = cpuSeconds(workerPid) - before;
+    if (!(used >= 0.1)) return; // idle, or not measurable
   }
 }
 
@@ -216,8 +239,7 @@ async function settle(base: string, token: string): Promise<void> {
  * a 409 (already submitted) is not the command being measured.
  */
 async function loads(
-  base: string,
-  token: string,
+  target: Target,
   name: string,
   kind: HttpRow['kind'],
   options: HttpBenchOptions,
@@ -227,12 +249,12 @@ async function loads(
   if (options.ratePerSecond) {
     // Warm-up, not recorded: a second at saturation, so the paced pass's few hundred samples measure
     // compiled code paths and warm caches rather than the first requests' JIT.
-    await load(base, token, name, kind, { ...options, durationSeconds: 1 }, next);
-    await settle(base, token);
-    rows.push(await load(base, token, name, kind, options, next, options.ratePerSecond));
+    await load(target.base, target.token, name, kind, { ...options, durationSeconds: 1 }, next);
+    await settle(target);
+    rows.push(await load(target.base, target.token, name, kind, options, next, options.ratePerSecond));
   }
-  await settle(base, token);
-  rows.unshift(await load(base, token, name, kind, options, next));
+  await settle(target);
+  rows.unshift(await load(target.base, target.token, name, kind, options, next));
   return rows;
 }
 
@@ -252,6 +274,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
     if (tokenResponse.status !== 201)
       throw new Error(`dev token: ${tokenResponse.status} ${await tokenResponse.text()}`);
     const { token } = (await tokenResponse.json()) as { token: string };
+    const target: Target = { base, token, workerPid: worker.pid };
     const openapi = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -265,7 +288,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
     const notBuilt: string[] = [];
 
     rows.push(
-      ...(await loads(base, token, 'POST /ects (register ECT)', 'command', options, () => {
+      ...(await loads(target, 'POST /ects (register ECT)', 'command', options, () => {
         const trn = options.trnFor(trnIndex++);
         const urn = options.schoolUrns[trnIndex % options.schoolUrns.length]!;
         return {
@@ -297,7 +320,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
       // request takes the next review that is really due, so the probe measures accepted commands.
       let nextReview = 0;
       rows.push(
-        ...(await loads(base, token, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => {
+        ...(await loads(target, `POST ${reviewPath.replace('/api/v1', '')}`, 'command', options, () => {
           const due = options.reviewsDue[nextReview++ % Math.max(options.reviewsDue.length, 1)];
           return {
             method: 'POST',
@@ -317,13 +340,13 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
     } else notBuilt.push('POST /ects/:id/progress-reviews (submit progress review)');
 
     rows.push(
-      ...(await loads(base, token, 'GET /ects/:id', 'query', options, () => ({
+      ...(await loads(target, 'GET /ects/:id', 'query', options, () => ({
         method: 'GET',
         path: `/api/v1/ects/${ectId()}`,
       }))),
     );
     rows.push(
-      ...(await loads(base, token, 'GET /ects (list, first page)', 'query', options, () => ({
+      ...(await loads(target, 'GET /ects (list, first page)', 'query', options, () => ({
         method: 'GET',
         path: '/api/v1/ects',
       }))),
@@ -332,7 +355,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<HttpResults>
     if (queues.length === 0) notBuilt.push('GET queues (decision, overdue reviews…)');
     for (const queue of queues) {
       rows.push(
-        ...(await loads(base, token, `GET ${queue.replace('/api/v1', '')}`, 'query', options, () => ({
+        ...(await loads(target, `GET ${queue.replace('/api/v1', '')}`, 'query', options, () => ({
           method: 'GET',
           path: queue,
         }))),
