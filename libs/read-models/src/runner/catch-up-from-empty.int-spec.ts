@@ -179,4 +179,47 @@ d('ProjectionRunner.catchUp beside the running loops (skipped: set DATABASE_URL)
     )) as { n: number }[];
     expect(rows[0]!.n).toBe(5);
   }, 60_000);
+
+  it('wakes every loop on a poke however long it has been polling (no chain of finished sleeps)', async () => {
+    // Eleven loops polling every millisecond for two seconds: tens of thousands of sleeps time out. The old
+    // waker chain kept each one linked to the next, and a poke then recursed through all of them (RangeError:
+    // Maximum call stack size exceeded, the national bench's worker a few minutes after start).
+    const loops: Projection[] = Array.from({ length: 11 }, (_, i) => ({
+      name: `catch-up-spec-poll-${i}`,
+      tables: [],
+      entities: [],
+      apply: () => Promise.resolve(),
+    }));
+    const runner = new ProjectionRunner(dataSource, store, loops, { pollIntervalMs: 1 });
+    await runner.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(runner.pendingSleeps).toBeLessThanOrEqual(loops.length);
+    expect(() => runner.poke()).not.toThrow();
+    // A long poll interval: only the poke can make the loop see the next event soon.
+    const slow = new ProjectionRunner(dataSource, store, [started], { pollIntervalMs: 60_000 });
+    await runner.stop();
+    await slow.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await store.append('s-poke', [
+      {
+        eventId: randomUUID(),
+        type: 'A',
+        schemaVersion: 1,
+        data: {},
+        metadata: { actor: 'spec', correlationId: 'c', causationId: 'c' },
+      },
+    ]);
+    slow.poke();
+    const applied = async () =>
+      Number(
+        (
+          await dataSource.query(
+            `SELECT coalesce(sum(n), 0)::int AS n FROM catch_up_spec_started WHERE stream_id = 's-poke'`,
+          )
+        )[0].n,
+      );
+    for (let i = 0; i < 100 && (await applied()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await applied()).toBe(1);
+    await slow.stop();
+  }, 60_000);
 });

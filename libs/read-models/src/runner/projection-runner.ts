@@ -51,7 +51,8 @@ export class ProjectionRunner {
   private readonly pollIntervalMs: number;
   private readonly claimRetryMs: number;
   private stopped = false;
-  private wake: (() => void) | null = null;
+  /** The loops' pending sleeps, each woken (and removed) by `poke`, `stop` or its own timer. */
+  private readonly sleepers = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private claimConnection: {
     query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -111,9 +112,14 @@ export class ProjectionRunner {
     this.loops = [...this.running.values()].map((r) => this.loop(r));
   }
 
+  /** Sleeps pending now: at most one per loop (a regression test holds it to that). */
+  get pendingSleeps(): number {
+    return this.sleepers.size;
+  }
+
   /** Wakes every loop now (after an in-process append), instead of at the next poll. */
   poke(): void {
-    this.wake?.();
+    for (const wake of [...this.sleepers]) wake();
   }
 
   async stop(): Promise<void> {
@@ -211,16 +217,18 @@ export class ProjectionRunner {
   private sleep(ms: number): Promise<void> {
     // Stopped while stepping (no sleep to wake then): do not start a poll interval's sleep.
     if (this.stopped) return Promise.resolve();
+    // A set, not a chain of wakers each calling the one before: every sleep that timed out while a newer one
+    // was pending stayed linked, so the chain grew by the loops' poll rate (11 projections at 100 ms: ~110 a
+    // second) until a poke recursed through all of it and overflowed the stack (the national bench's worker,
+    // minutes after start).
     return new Promise((resolve) => {
-      const previous = this.wake;
       const done = () => {
         clearTimeout(timer);
-        if (this.wake === done) this.wake = previous;
-        previous?.();
+        this.sleepers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.sleepers.add(done);
     });
   }
 }
