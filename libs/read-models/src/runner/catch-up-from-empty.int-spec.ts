@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
+import { createScratchDatabase, type ScratchDatabase } from './testing/scratch-database.js';
 import { catchUpFromEmpty } from './catch-up-from-empty.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -35,8 +35,7 @@ const fresh = counting('catch-up-spec-fresh', 'catch_up_spec_fresh');
 const started = counting('catch-up-spec-started', 'catch_up_spec_started');
 
 d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
-  const name = `catch_up_spec_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
   const total = async (table: string) =>
@@ -55,21 +54,16 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
   };
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${name}`;
+    scratch = await createScratchDatabase(databaseUrl!, 'catch_up_spec');
     dataSource = await openReadModelDataSource({
-      url: url.toString(),
+      url: scratch.url,
       entities: [...fresh.entities, ...started.entities],
     });
   }, 60_000);
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('leaves a short log to the live runner', async () => {
@@ -139,24 +133,18 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
 });
 
 d('ProjectionRunner.catchUp beside the running loops (skipped: set DATABASE_URL)', () => {
-  const name = `catch_up_race_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${name}`;
-    dataSource = await openReadModelDataSource({ url: url.toString(), entities: [...started.entities] });
+    scratch = await createScratchDatabase(databaseUrl!, 'catch_up_race');
+    dataSource = await openReadModelDataSource({ url: scratch.url, entities: [...started.entities] });
   }, 60_000);
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('applies each event once when catchUp() runs while the loop steps too', async () => {

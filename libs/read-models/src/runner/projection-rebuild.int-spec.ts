@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
+import {
+  appendInterleaved,
+  createScratchDatabase,
+  type ScratchDatabase,
+} from './testing/scratch-database.js';
 import { rebuildProjection, rebuildProjections } from './projection-rebuild.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -57,36 +60,19 @@ const beeProjection: Projection = {
 };
 
 d('rebuildProjections (skipped: set DATABASE_URL)', () => {
-  const name = `rebuild_spec_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${name}`;
-    dataSource = await openReadModelDataSource({ url: url.toString(), entities: [counts, bees] });
-    for (let i = 0; i < 25; i++) {
-      await store.append(
-        `s-${i % 7}`,
-        [0, 1, 2].map((k) => ({
-          eventId: randomUUID(),
-          type: k === 1 ? 'B' : 'A',
-          schemaVersion: 1,
-          data: { i, k },
-          metadata: { actor: 'spec', correlationId: 'c', causationId: 'c' },
-        })),
-      );
-    }
+    scratch = await createScratchDatabase(databaseUrl!, 'rebuild_spec');
+    dataSource = await openReadModelDataSource({ url: scratch.url, entities: [counts, bees] });
+    await appendInterleaved(store, 25, 7);
   }, 60_000);
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('builds every projection in one pass with small pages, swaps them in and sets each checkpoint', async () => {

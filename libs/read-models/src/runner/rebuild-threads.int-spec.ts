@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import ts from 'typescript';
 import type { DataSource } from 'typeorm';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
+import {
+  appendInterleaved,
+  createScratchDatabase,
+  type ScratchDatabase,
+} from './testing/scratch-database.js';
 import { rebuildProjections } from './projection-rebuild.js';
 import type { RebuildThreads } from './rebuild-threads.js';
 
@@ -71,8 +74,7 @@ export function specProjections(data) {
 const TABLES = ['threads_spec_trail', 'threads_spec_bees', 'threads_spec_pages'];
 
 d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
-  const name = `threads_spec_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let admin: pg.Client;
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   let url: string;
   let dir: string;
@@ -93,12 +95,8 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
   };
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const u = new URL(databaseUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    scratch = await createScratchDatabase(databaseUrl!, 'threads_spec');
+    url = scratch.url;
     dataSource = await openReadModelDataSource({ url, entities: [] });
     await dataSource.query(
       `CREATE TABLE threads_spec_trail (stream_id text PRIMARY KEY, trail text NOT NULL)`,
@@ -113,18 +111,7 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
       `CREATE TABLE threads_spec_pages (n int GENERATED ALWAYS AS IDENTITY PRIMARY KEY)`,
     );
     // Several streams interleaved, so that each page holds parts of many and every stream spans pages.
-    for (let i = 0; i < 60; i++) {
-      await store.append(
-        `s-${i % 9}`,
-        [0, 1, 2].map((k) => ({
-          eventId: randomUUID(),
-          type: k === 1 ? 'B' : 'A',
-          schemaVersion: 1,
-          data: { i, k },
-          metadata: { actor: 'spec', correlationId: 'c', causationId: 'c' },
-        })),
-      );
-    }
+    await appendInterleaved(store, 60, 9);
 
     // The worker thread runs rebuild-worker.ts transpiled on its own (jest's transform does not reach it),
     // with the repository's node_modules beside it.
@@ -149,8 +136,7 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
