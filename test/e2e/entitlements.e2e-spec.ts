@@ -7,8 +7,8 @@ import {
   type TrainingCommand,
 } from '#induction/training/training-programme.decider.js';
 import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
-import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import { appendHub, generateHub, type GeneratedHub } from '#read-models/audit/testing/hub-generator.js';
+import { expectRebuildKeepsRows } from '../support/rebuild-rows.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 /** Hub scale (3,000 ECTs, 150 schools) with LEDGER_HUB_SCALE=1; a tenth of it otherwise, to keep CI fast. */
@@ -124,22 +124,7 @@ describe('R22 statutory-entitlement view and induction plans on a generated hub'
   });
 
   it('rebuilds every projection to the rows it had', async () => {
-    const ds = t.ledger.runtime.dataSource;
-    for (const projection of t.ledger.projections) {
-      const snapshot = async () => {
-        const out: Record<string, unknown[]> = {};
-        for (const table of projection.tables)
-          // Whole-row order: a table's first column alone (an ECT id) is not unique.
-          out[table] = await ds.query(`SELECT * FROM public."${table}" AS r ORDER BY r::text`);
-        return out;
-      };
-      const before = await snapshot();
-      await rebuildProjection(ds, t.ledger.runtime.eventStore, projection);
-      expect({ projection: projection.name, rows: await snapshot() }).toEqual({
-        projection: projection.name,
-        rows: before,
-      });
-    }
+    for (const projection of t.ledger.projections) await expectRebuildKeepsRows(t, projection.name);
   }, 300_000);
 
   it('gives every statutory date of an ECT from the domain’s own schedule, pro rata for part-time', async () => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ectSchedule, inductionYearFromSchedule } from '#induction/early-help/ect-schedule.js';
 import { ReadModelFreshness } from '#read-models/runner/read-model-freshness.js';
-import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import { appendHub, generateHub, type GeneratedHub } from '#read-models/audit/testing/hub-generator.js';
+import { expectRebuildKeepsRows } from '../support/rebuild-rows.js';
 import { startTestLedger, type TestLedger } from '../support/test-ledger.js';
 
 const TODAY = '2025-08-20';
@@ -299,18 +299,6 @@ describe('the hub’s training programme: events, year-1 phase groups, attendanc
   });
 
   it('rebuilds the training and early-help read models to the rows they had', async () => {
-    const ds = t.ledger.runtime.dataSource;
-    for (const name of ['training-programme', 'early-help-queue']) {
-      const projection = t.ledger.projections.find((p) => p.name === name)!;
-      const snapshot = async () => {
-        const out: Record<string, unknown[]> = {};
-        for (const table of projection.tables)
-          out[table] = await ds.query(`SELECT * FROM public."${table}" AS r ORDER BY r::text`);
-        return out;
-      };
-      const before = await snapshot();
-      await rebuildProjection(ds, t.ledger.runtime.eventStore, projection);
-      expect({ name, rows: await snapshot() }).toEqual({ name, rows: before });
-    }
+    for (const name of ['training-programme', 'early-help-queue']) await expectRebuildKeepsRows(t, name);
   }, 120_000);
 });

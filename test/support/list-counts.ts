@@ -14,13 +14,13 @@ import {
   type TrainingProgrammeState,
 } from '#induction/training/training-programme.decider.js';
 import { dueFacts, type DueFact } from '#read-models/reminders/due-facts.js';
-import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
 import { ECT_STATUSES } from '../../apps/api/src/ects/ect-status.js';
 import { CHECK_STATUSES, ENTITLEMENTS } from '../../apps/api/src/entitlements/list-entitlements.query.dto.js';
 import { EARLY_HELP_CAUSES } from '../../apps/api/src/early-help/list-early-help.query.dto.js';
 import { DUE_ITEM_KINDS } from '../../apps/api/src/reminders/due-items.query.dto.js';
 import type { LedgerDomain } from '../../apps/api/src/domain/ledger-domain.js';
 import type { TestLedger } from './test-ledger.js';
+import { expectRebuildKeepsRows } from './rebuild-rows.js';
 
 export const PROJECTIONS = [
   'school-directory',
@@ -346,22 +346,7 @@ export function listCountChecks(t: TestLedger, token: string, today: string) {
     /** Rebuilds each of the 11 projections and expects exactly the rows it had. */
     async rebuildsEachProjection() {
       expect(t.ledger.projections.map((p) => p.name).sort()).toEqual([...PROJECTIONS].sort());
-      const ds = t.ledger.runtime.dataSource;
-      for (const projection of t.ledger.projections) {
-        const snapshot = async () => {
-          const out: Record<string, unknown[]> = {};
-          for (const table of projection.tables)
-            // Whole-row order: a table's first column alone (an ECT id) is not unique.
-            out[table] = await ds.query(`SELECT * FROM public."${table}" AS r ORDER BY r::text`);
-          return out;
-        };
-        const before = await snapshot();
-        await rebuildProjection(ds, t.ledger.runtime.eventStore, projection);
-        expect({ projection: projection.name, rows: await snapshot() }).toEqual({
-          projection: projection.name,
-          rows: before,
-        });
-      }
+      for (const projection of t.ledger.projections) await expectRebuildKeepsRows(t, projection.name);
     },
   };
 }

@@ -1,0 +1,26 @@
+import { expect } from '@jest/globals';
+import { rebuildProjection } from '#read-models/runner/projection-rebuild.js';
+import type { TestLedger } from './test-ledger.js';
+
+export type ProjectionRows = Record<string, unknown[]>;
+
+/**
+ * Rebuilds one projection from the log (fresh tables, then swap) and expects every one of its tables to hold
+ * exactly the rows it held before. Returns those rows, for a test's own checks on what was compared.
+ */
+export async function expectRebuildKeepsRows(t: TestLedger, name: string): Promise<ProjectionRows> {
+  const projection = t.ledger.projections.find((p) => p.name === name);
+  expect(projection?.name).toBe(name);
+  const ds = t.ledger.runtime.dataSource;
+  const rows = async () => {
+    const out: ProjectionRows = {};
+    for (const table of projection!.tables)
+      // Whole-row order: a table's first column alone (an ECT id) is not unique.
+      out[table] = await ds.query(`SELECT * FROM public."${table}" AS r ORDER BY r::text`);
+    return out;
+  };
+  const before = await rows();
+  await rebuildProjection(ds, t.ledger.runtime.eventStore, projection!);
+  expect({ projection: name, rows: await rows() }).toEqual({ projection: name, rows: before });
+  return before;
+}
