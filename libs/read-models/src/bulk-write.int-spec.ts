@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { EntitySchema, type DataSource } from 'typeorm';
 import { bulkInsert, bulkUpsert } from './bulk-write.js';
 import { openReadModelDataSource } from './read-model-data-source.js';
+import { createTestDatabase } from '../../../test/support/postgres-test-database.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const d = databaseUrl ? describe : describe.skip;
@@ -78,25 +78,19 @@ const second: Partial<Row>[] = [
 ];
 
 d('bulkUpsert and bulkInsert (skipped: set DATABASE_URL)', () => {
-  const name = `bulk_write_spec_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let admin: pg.Client;
+  let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   const rows = async (table: string) =>
     (await dataSource.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY id`)) as { row: unknown }[];
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${name}`;
-    dataSource = await openReadModelDataSource({ url: url.toString(), entities: [viaTypeorm, viaBulk] });
+    scratch = await createTestDatabase(databaseUrl!);
+    dataSource = await openReadModelDataSource({ url: scratch.url, entities: [viaTypeorm, viaBulk] });
   }, 60_000);
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it("writes the very rows TypeORM's upsert writes, inserting and then updating on conflict", async () => {

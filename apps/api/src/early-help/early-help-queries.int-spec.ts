@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { initialCaseState } from '#induction/early-help/early-help-case.decider.js';
 import { addDays } from '#induction/calendar/calendar-date.js';
@@ -19,6 +18,7 @@ import {
 import type { Clock } from '#platform/clock/clock.js';
 import { EARLY_HELP_CAUSES, type ListEarlyHelpQueryDto } from './list-early-help.query.dto.js';
 import { EarlyHelpQueries } from './early-help-queries.js';
+import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const d = databaseUrl ? describe : describe.skip;
@@ -111,19 +111,14 @@ const rowArb = fc
   });
 
 d('EarlyHelpQueries.list reads from the spans what caseOn decides (skipped: set DATABASE_URL)', () => {
-  const name = `early_help_queries_spec_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  let admin: pg.Client;
+  let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   let queries: EarlyHelpQueries;
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl!);
-    url.pathname = `/${name}`;
+    scratch = await createTestDatabase(databaseUrl!);
     dataSource = await openReadModelDataSource({
-      url: url.toString(),
+      url: scratch.url,
       entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity, EarlyHelpSpanCountEntity],
     });
     const clock: Clock = { now: () => new Date('2026-01-01T12:00:00Z') } as Clock;
@@ -132,8 +127,7 @@ d('EarlyHelpQueries.list reads from the spans what caseOn decides (skipped: set 
 
   afterAll(async () => {
     await dataSource?.destroy();
-    await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin?.end();
+    await scratch?.drop();
   });
 
   /**

@@ -5,7 +5,7 @@ import type { RecordedEvent } from '#event-store/event-store.port.js';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
-import { createScratchDatabase, type ScratchDatabase } from './testing/scratch-database.js';
+import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { catchUpFromEmpty } from './catch-up-from-empty.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -35,7 +35,7 @@ const fresh = counting('catch-up-spec-fresh', 'catch_up_spec_fresh');
 const started = counting('catch-up-spec-started', 'catch_up_spec_started');
 
 d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
-  let scratch: ScratchDatabase;
+  let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
   const total = async (table: string) =>
@@ -54,7 +54,7 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
   };
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(databaseUrl!, 'catch_up_spec');
+    scratch = await createTestDatabase(databaseUrl!);
     dataSource = await openReadModelDataSource({
       url: scratch.url,
       entities: [...fresh.entities, ...started.entities],
@@ -133,12 +133,12 @@ d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
 });
 
 d('ProjectionRunner.catchUp beside the running loops (skipped: set DATABASE_URL)', () => {
-  let scratch: ScratchDatabase;
+  let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(databaseUrl!, 'catch_up_race');
+    scratch = await createTestDatabase(databaseUrl!);
     dataSource = await openReadModelDataSource({ url: scratch.url, entities: [...started.entities] });
   }, 60_000);
 

@@ -4,11 +4,8 @@ import type { RecordedEvent } from '#event-store/event-store.port.js';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
-import {
-  appendInterleaved,
-  createScratchDatabase,
-  type ScratchDatabase,
-} from './testing/scratch-database.js';
+import { appendInterleaved } from './testing/interleaved-log.js';
+import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { rebuildProjection, rebuildProjections } from './projection-rebuild.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -60,12 +57,12 @@ const beeProjection: Projection = {
 };
 
 d('rebuildProjections (skipped: set DATABASE_URL)', () => {
-  let scratch: ScratchDatabase;
+  let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(databaseUrl!, 'rebuild_spec');
+    scratch = await createTestDatabase(databaseUrl!);
     dataSource = await openReadModelDataSource({ url: scratch.url, entities: [counts, bees] });
     await appendInterleaved(store, 25, 7);
   }, 60_000);

@@ -8,11 +8,8 @@ import type { DataSource } from 'typeorm';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
-import {
-  appendInterleaved,
-  createScratchDatabase,
-  type ScratchDatabase,
-} from './testing/scratch-database.js';
+import { appendInterleaved } from './testing/interleaved-log.js';
+import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { rebuildProjections } from './projection-rebuild.js';
 import type { RebuildThreads } from './rebuild-threads.js';
 
@@ -74,7 +71,7 @@ export function specProjections(data) {
 const TABLES = ['threads_spec_trail', 'threads_spec_bees', 'threads_spec_pages'];
 
 d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
-  let scratch: ScratchDatabase;
+  let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   let url: string;
   let dir: string;
@@ -95,7 +92,7 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
   };
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(databaseUrl!, 'threads_spec');
+    scratch = await createTestDatabase(databaseUrl!);
     url = scratch.url;
     dataSource = await openReadModelDataSource({ url, entities: [] });
     await dataSource.query(
