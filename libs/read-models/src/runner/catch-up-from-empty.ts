@@ -1,12 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
-import {
-  ensureCheckpointRows,
-  projectionVersion,
-  readBuiltVersion,
-  readCheckpoint,
-} from './projection-runner.js';
+import { ensureCheckpointRows, projectionVersion } from './projection-runner.js';
+import { checkpointPosition, ProjectionCheckpoint } from '../checkpoints/projection-checkpoint.entity.js';
 import { type RebuildOptions, type RebuildResult, rebuildProjections } from './projection-rebuild.js';
 
 export interface CatchUpFromEmptyOptions extends RebuildOptions {
@@ -38,10 +34,13 @@ export async function catchUpFromEmpty(
   await ensureCheckpointRows(dataSource, projections);
   const empty: Projection[] = [];
   const outdated: Projection[] = [];
+  // One read of every checkpoint row: where each projection stands, and the version that built its tables
+  // (null for rows written before versions were recorded: version 1).
+  const rows = new Map((await dataSource.manager.find(ProjectionCheckpoint)).map((row) => [row.name, row]));
   for (const projection of projections) {
-    if ((await readCheckpoint(dataSource.manager, projection.name)) === undefined) empty.push(projection);
-    else if ((await readBuiltVersion(dataSource.manager, projection.name)) !== projectionVersion(projection))
-      outdated.push(projection);
+    const row = rows.get(projection.name);
+    if (checkpointPosition(row) === undefined) empty.push(projection);
+    else if ((row?.version ?? 1) !== projectionVersion(projection)) outdated.push(projection);
   }
   if (empty.length + outdated.length === 0) return [];
   // Tables another version of the code wrote are rebuilt whatever the log's length: their rows (or their very

@@ -255,12 +255,6 @@ export async function ensureCheckpointRows(
 /** A projection's declared version (1 when it declares none). */
 export const projectionVersion = (p: Projection): number => p.version ?? 1;
 
-/** The version that built a projection's tables (1 for rows written before versions were recorded). */
-export async function readBuiltVersion(em: EntityManager, name: string): Promise<number> {
-  const row = await em.findOne(ProjectionCheckpoint, { where: { name } });
-  return row?.version ?? 1;
-}
-
 export async function readCheckpoint(em: EntityManager, name: string): Promise<LogPosition | undefined> {
   return checkpointPosition(await em.findOne(ProjectionCheckpoint, { where: { name } }));
 }
