@@ -217,6 +217,7 @@ describeWithChromium('web service in Chromium: one journey per role, axe WCAG 2.
     expect([await web.heading(), ...(await web.errorSummary())]).toEqual(['Progress review submitted']);
     await check('progress-review-confirmation');
     await browser.page.getByRole('link', { name: 'Back to Priya Shah’s induction' }).click();
+    await browser.page.locator('.moj-timeline__title').first().waitFor();
     await expect(browser.page.locator('.moj-timeline__title').allInnerTexts()).resolves.toContain(
       'Progress review submitted',
     );
@@ -370,6 +371,9 @@ describeWithChromium('web service in Chromium: one journey per role, axe WCAG 2.
     expect([await web.heading(), ...(await web.errorSummary())]).toEqual(['Mentor changed']);
     await check('change-mentor-confirmation', true);
     await browser.page.getByRole('link', { name: 'Back to Grace Hopper’s induction' }).click();
+    // allInnerTexts does not wait: read the timeline once the ECT page has replaced the confirmation page
+    // (read at once, it sometimes read the confirmation page's none).
+    await browser.page.locator('.moj-timeline__title').first().waitFor();
     const timeline = await browser.page.locator('.moj-timeline__title').allInnerTexts();
     expect(timeline).toEqual(
       expect.arrayContaining(['Formal assessment recorded', 'Absence recorded', 'Mentor changed']),
