@@ -228,6 +228,106 @@ describe('annual survey decider', () => {
   });
 });
 
+describe('annual survey fold: evolveAll, one pass over many events', () => {
+  const responded = (urn: string, role: 'head' | 'induction-tutor', overall: number): SurveyEvent => ({
+    type: 'SurveyResponseSubmitted',
+    schemaVersion: 1,
+    data: {
+      invitationId: `${urn}-${role}`,
+      schoolUrn: urn,
+      role,
+      answers: { overall },
+      submittedOn: '2026-05-10',
+    },
+  });
+  const reminded = (urn: string, role: 'head' | 'induction-tutor'): SurveyEvent => ({
+    type: 'SurveyReminderSent',
+    schemaVersion: 1,
+    data: { invitationId: `${urn}-${role}`, schoolUrn: urn, role, sentOn: '2026-05-20' },
+  });
+  const event = fc.oneof(
+    fc.constant(defined),
+    fc
+      .tuple(
+        fc.integer({ min: 100001, max: 100008 }),
+        fc.constantFrom('head' as const, 'induction-tutor' as const),
+      )
+      .chain(([urn, role]) =>
+        fc.oneof(
+          fc.constant(invited(String(urn), role)),
+          fc.integer({ min: 1, max: 5 }).map((overall) => responded(String(urn), role, overall)),
+          fc.constant(reminded(String(urn), role)),
+        ),
+      ),
+  );
+  const oneByOne = (events: readonly SurveyEvent[]) =>
+    events.reduce(surveyDecider.evolve, surveyDecider.initialState());
+
+  it('gives what evolving one event at a time gives', () => {
+    const events = [
+      defined,
+      invited('100001', 'head'),
+      invited('100002', 'induction-tutor'),
+      responded('100001', 'head', 4),
+      reminded('100002', 'induction-tutor'),
+      reminded('100002', 'induction-tutor'),
+    ];
+    const state = surveyDecider.evolveAll!(surveyDecider.initialState(), events);
+    expect(state).toStrictEqual(oneByOne(events));
+    expect(Object.keys(state.invitations)).toEqual(['100001-head', '100002-induction-tutor']);
+    expect(state.remindersSent).toEqual({ '100002-induction-tutor': 2 });
+    expect(state.byToken['hash-100001-head']).toBe('100001-head');
+  });
+
+  it('leaves the state it starts from as it was, and returns it when no event changes it', () => {
+    const before = oneByOne([defined, invited('100001', 'head')]);
+    const snapshot = structuredClone(before);
+    const after = surveyDecider.evolveAll!(before, [
+      invited('100002', 'head'),
+      responded('100001', 'head', 5),
+    ]);
+    expect(before).toStrictEqual(snapshot);
+    expect(Object.keys(after.invitations)).toEqual(['100001-head', '100002-head']);
+    expect(surveyDecider.evolveAll!(before, [])).toBe(before);
+  });
+
+  it('folds a national survey stream (6,000 invitations, 12,000 events) in one linear pass', () => {
+    const events: SurveyEvent[] = [defined];
+    for (let n = 0; n < 3000; n++) {
+      events.push(invited(String(200000 + n), 'head'), invited(String(200000 + n), 'induction-tutor'));
+    }
+    for (let n = 0; n < 3000; n++) events.push(responded(String(200000 + n), 'head', 3));
+    const state = fold(surveyDecider, events);
+    expect(Object.keys(state.invitations)).toHaveLength(6000);
+    expect(Object.keys(state.responses)).toHaveLength(3000);
+  });
+
+  it('property: any split of any events, folded in batches, equals the fold one event at a time', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (events, cuts) => {
+          const at = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);
+          let state = surveyDecider.initialState();
+          const kept = [];
+          let from = 0;
+          for (const to of [...at, events.length]) {
+            const snapshot = structuredClone(state);
+            const next = surveyDecider.evolveAll!(state, events.slice(from, to));
+            expect(state).toStrictEqual(snapshot);
+            kept.push(state);
+            state = next;
+            from = to;
+          }
+          expect(state).toStrictEqual(oneByOne(events));
+          expect(kept[0]).toStrictEqual(surveyDecider.initialState());
+        },
+      ),
+    );
+  });
+});
+
 describe('survey report rules', () => {
   it('summarises ratings and yes/no answers', () => {
     expect(summariseQuestion('rating', [5, 4, 4, 1])).toEqual({
