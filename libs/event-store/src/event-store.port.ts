@@ -91,6 +91,17 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/** What `EventStore.watchAppends` returns. */
+export interface AppendWatch {
+  /**
+   * True while every append, by any process, reaches `onAppend` (PostgreSQL: its LISTEN connection is up).
+   * False: appends by other processes may go unheard, and the caller polls as if there were no watch.
+   */
+  readonly live: boolean;
+  /** Stops calling `onAppend`. */
+  close(): void;
+}
+
 export interface EventStore {
   /**
    * Appends atomically. Re-appending events whose ids are already in the stream, at the same revisions,
@@ -108,6 +119,13 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription: readAll from `after`, then every newly committed event, exactly once, in order. */
   subscribeAll(options?: SubscribeAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Push notification that something was appended, for caches of one stream (the api's calendar), where a
+   * catch-up subscription would read every event. `onAppend` runs, with no detail, after events may have been
+   * appended to any stream (coalesced: not once per event), and whenever `live` may have changed (the
+   * connection came up or dropped: anything may have gone unheard). Optional: callers poll stores without it.
+   */
+  watchAppends?(onAppend: () => void): AppendWatch;
   /** Resolves the global position a client saw (X-Log-Position) to a full log position; null when unknown. */
   resolvePosition(globalPosition: bigint): Promise<LogPosition | null>;
   /** Position of the newest committed, visible event (null on an empty log). */

@@ -31,7 +31,8 @@ export class SetFteTermDaysCommand extends Command<CommandAccepted> {
 /**
  * Runs an AB calendar command on the `ab-calendar` stream (R1), then swaps the new calendar into this
  * process's domain at once, so the next summary (`GET /ects/:id`) and the next ECT command use it. Other
- * processes (a separate worker, other api processes) pick it up from the stream (CalendarSync, CalendarWatcher).
+ * processes pick it up from the stream: other api processes when the store notifies them of the append
+ * (CalendarService), workers on their poll (CalendarWatcher).
  */
 abstract class AbCalendarHandler {
   private readonly runner: StreamCommandRunner;

@@ -1,11 +1,13 @@
+import { EventEmitter } from 'node:events';
 import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   Logger,
+  Optional,
 } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
+import { EVENT_STORE, type AppendWatch, type EventStore } from '#event-store/event-store.port.js';
 import { academicYearLabel, termsInForce } from '#induction/calendar/ab-calendar.decider.js';
 import { DEFAULT_FTE_TERM_DAYS, type TermDates } from '#induction/calendar/r1-terms.js';
 import { APP_CONFIG, type AppConfig } from '#platform/config/app-config.js';
@@ -48,37 +50,76 @@ export function parseAcademicYear(value: string): number | null {
   return year;
 }
 
+/** How often the api reads the calendar stream while the store's notifications flow: the safety poll. */
+export const CALENDAR_SAFETY_POLL_MS = 30_000;
+
+/** Optional provider: overrides of the calendar refresh's timing (tests). */
+export const CALENDAR_REFRESH_OPTIONS = Symbol('CalendarRefreshOptions');
+export interface CalendarRefreshOptions {
+  /** Default CALENDAR_SAFETY_POLL_MS. */
+  safetyPollMs?: number;
+}
+
 /**
  * R1 in the api process: the calendar hub staff set, as the `ab-calendar` stream says. Loaded at start-up
- * (composeLedger), swapped in at once after this process's own writes (the handlers), and polled so a
- * change written by another api process reaches this one within a poll (PROJECTION_POLL_MS).
+ * (composeLedger), swapped in at once after this process's own writes (the handlers), and refreshed when the
+ * event store says something was appended (`watchAppends`: PostgreSQL's LISTEN), so a change written by
+ * another api process reaches this one as soon as its NOTIFY does. A refresh reads only the calendar events
+ * after the revision in use; notifications start at most one every PROJECTION_POLL_MS. While notifications
+ * flow, a safety poll every CALENDAR_SAFETY_POLL_MS covers a lost one; while they do not (the listener is
+ * down and reconnecting, PGlite, EventStoreDB), the stream is polled every PROJECTION_POLL_MS as before.
+ *
+ * `events` emits `changed` (the new revision) when a refresh swapped a newer calendar in, and `listening` /
+ * `deaf` when notifications start and stop flowing.
  */
 @Injectable()
 export class CalendarService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CalendarService');
+  readonly events = new EventEmitter<{ changed: [bigint]; listening: []; deaf: [] }>();
+  private readonly safetyPollMs: number;
+  private watch: AppendWatch | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private refreshing: Promise<void> | null = null;
+  /** A notification came since the last refresh started. */
+  private requested = false;
+  private lastRefreshAt = 0;
+  private listening = false;
+  private stopped = true;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Optional() @Inject(CALENDAR_REFRESH_OPTIONS) options?: CalendarRefreshOptions,
+  ) {
+    this.safetyPollMs = options?.safetyPollMs ?? CALENDAR_SAFETY_POLL_MS;
+  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;
+    this.watch = this.store.watchAppends?.(() => this.onAppend()) ?? null;
     this.schedule();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.watch?.close();
+    this.watch = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.refreshing;
+  }
+
+  /** True while the store's notifications flow (and the stream is only read on them and the safety poll). */
+  get isListening(): boolean {
+    return this.listening;
   }
 
   /** Reads the stream for changes now; true when the calendar changed. */
-  refresh(): Promise<boolean> {
-    return refreshCalendar(this.store, this.domain);
+  async refresh(): Promise<boolean> {
+    const changed = await refreshCalendar(this.store, this.domain);
+    if (changed) this.events.emit('changed', this.domain.calendarConfiguration.revision);
+    return changed;
   }
 
   /**
@@ -113,18 +154,52 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
     };
   }
 
-  private schedule(): void {
+  /** Something was appended somewhere, or the listener came up or dropped (anything may have gone unheard). */
+  private onAppend(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(
-      () => {
-        this.refresh()
-          .catch((error: unknown) =>
-            this.logger.warn(`calendar refresh failed: ${error instanceof Error ? error.message : error}`),
-          )
-          .finally(() => this.schedule());
-      },
-      Math.max(this.config.projectionPollMs, 50),
-    );
+    this.noteListening();
+    this.requested = true;
+    this.schedule();
+  }
+
+  private noteListening(): boolean {
+    const listening = this.watch?.live ?? false;
+    if (listening !== this.listening) {
+      this.listening = listening;
+      this.events.emit(listening ? 'listening' : 'deaf');
+    }
+    return listening;
+  }
+
+  /**
+   * Sets the timer for the next refresh: after a notification, one poll interval after the last refresh
+   * started (so a busy log costs at most what the poll did); otherwise the safety poll while listening, and
+   * the poll while not. A refresh in flight schedules the next when it ends.
+   */
+  private schedule(): void {
+    if (this.stopped || this.refreshing) return;
+    if (this.timer) clearTimeout(this.timer);
+    const pollMs = Math.max(this.config.projectionPollMs, 50);
+    let delay: number;
+    if (this.requested) delay = Math.max(0, this.lastRefreshAt + pollMs - Date.now());
+    else delay = this.noteListening() ? this.safetyPollMs : pollMs;
+    this.timer = setTimeout(() => this.refreshNow(), delay);
     this.timer.unref();
+  }
+
+  private refreshNow(): void {
+    this.timer = null;
+    this.requested = false;
+    this.lastRefreshAt = Date.now();
+    this.refreshing = this.refresh()
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.logger.warn(`calendar refresh failed: ${error instanceof Error ? error.message : error}`),
+      )
+      .finally(() => {
+        this.refreshing = null;
+        this.schedule();
+      });
   }
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import {
   type AppendResult,
+  type AppendWatch,
   type EventStore,
   type ExpectedRevision,
   type LogPosition,
@@ -83,6 +84,7 @@ export class PostgresEventStore implements EventStore {
   private readonly closing = new AbortController();
   private listener: NotificationListener | undefined;
   private readonly notifier: CoalescedNotifier | undefined;
+  private readonly appendWatchers = new Set<() => void>();
 
   constructor(
     private readonly pool: Pool,
@@ -94,7 +96,7 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.idlePollIntervalMs = options.idlePollIntervalMs ?? 1000;
     if (this.listenNotify)
-      this.notifier = new CoalescedNotifier(pool, channelFor(this.schema), () => this.listener?.waker.wake());
+      this.notifier = new CoalescedNotifier(pool, channelFor(this.schema), () => this.wakeLocal());
   }
 
   /** Creates the schema, tables and index if missing. Safe to run concurrently and repeatedly. */
@@ -153,7 +155,8 @@ export class PostgresEventStore implements EventStore {
       written = null;
     }
     if (written) {
-      this.notifier?.request();
+      if (this.notifier) this.notifier.request();
+      else this.wakeLocal();
       return written;
     }
     try {
@@ -240,6 +243,26 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * With LISTEN/NOTIFY: `onAppend` hears every append's NOTIFY (this process's at once), and `live` is the
+   * LISTEN connection being up; it reconnects by itself after a drop. Without it (PGlite): only this
+   * process's appends, and `live` is false.
+   */
+  watchAppends(onAppend: () => void): AppendWatch {
+    this.assertOpen();
+    this.appendWatchers.add(onAppend);
+    const listener = this.listenNotify ? this.getListener() : undefined;
+    listener?.ready();
+    return {
+      get live() {
+        return listener?.ready() ?? false;
+      },
+      close: () => {
+        this.appendWatchers.delete(onAppend);
+      },
+    };
+  }
+
   async resolvePosition(globalPosition: bigint): Promise<LogPosition | null> {
     this.assertOpen();
     const { rows } = await this.query<{ transaction_id: string }>(
@@ -279,8 +302,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   private getListener(): NotificationListener {
-    this.listener ??= new NotificationListener(this.pool.options, channelFor(this.schema));
+    this.listener ??= new NotificationListener(this.pool.options, channelFor(this.schema), () =>
+      this.notifyWatchers(),
+    );
     return this.listener;
+  }
+
+  /** This process appended: wake its subscriptions and watchers without waiting for the NOTIFY. */
+  private wakeLocal(): void {
+    this.listener?.waker.wake();
+    this.notifyWatchers();
+  }
+
+  private notifyWatchers(): void {
+    for (const onAppend of [...this.appendWatchers]) onAppend();
   }
 
   private assertOpen(): void {
@@ -561,15 +596,24 @@ export function mapPgError(error: unknown): unknown {
 }
 
 /**
- * One LISTEN connection per store, shared by its subscriptions. If it cannot connect or drops, subscriptions
- * simply poll at their poll interval; it reconnects lazily on the next `ready()` after a pause.
+ * One LISTEN connection per store, shared by its subscriptions and append watchers. If it cannot connect or
+ * drops, subscriptions simply poll at their poll interval and watchers see `live` false; it reconnects after
+ * a pause.
  */
 class NotificationListener extends PgChannelListener {
   readonly waker: Waker;
 
-  constructor(connectionOptions: pg.ClientConfig, channel: string) {
+  constructor(connectionOptions: pg.ClientConfig, channel: string, onChange: () => void) {
     const waker = new Waker();
-    super(connectionOptions, channel, () => waker.wake());
+    super(
+      connectionOptions,
+      channel,
+      () => {
+        waker.wake();
+        onChange();
+      },
+      { reconnect: true },
+    );
     this.waker = waker;
   }
 }

@@ -1,5 +1,6 @@
 import type {
   AppendResult,
+  AppendWatch,
   EventStore,
   ExpectedRevision,
   LogPosition,
@@ -46,6 +47,10 @@ export class PersonalDataEventStore implements EventStore {
     for await (const event of this.inner.subscribeAll(options)) {
       yield (await this.cipher.decryptEvents([event]))[0]!;
     }
+  }
+
+  watchAppends(onAppend: () => void): AppendWatch {
+    return this.inner.watchAppends?.(onAppend) ?? { live: false, close: () => undefined };
   }
 
   resolvePosition(globalPosition: bigint): Promise<LogPosition | null> {
