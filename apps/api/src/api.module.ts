@@ -34,6 +34,7 @@ import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { CommandResultInterceptor } from './http/command-result.interceptor.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyStore } from './http/idempotency.store.js';
+import { commandRunnerFor, StreamCommandRunner } from './commands/stream-command-runner.js';
 import {
   QUERY_PROJECTIONS,
   READ_WAIT_TIMEOUT_MS,
@@ -82,6 +83,8 @@ export class ApiModule {
       { provide: READ_WAIT_TIMEOUT_MS, useValue: runtime.config.readWaitTimeoutMs },
       { provide: QUERY_PROJECTIONS, useValue: options.projectionNames },
       { provide: IdempotencyStore, useFactory: () => new IdempotencyStore(runtime.dataSource) },
+      // One for every handler, so the folds it keeps (COMMAND_FOLD_CACHE_EVENTS) are shared by the process.
+      { provide: StreamCommandRunner, useFactory: () => commandRunnerFor(runtime) },
       {
         provide: ApiTokenRevocations,
         // Revocation answers kept per token while LISTEN is up (not on embedded PGlite: no notifications).

@@ -2,8 +2,10 @@ import { v5 as uuidv5 } from 'uuid';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, Json, NewEvent, RecordedEvent } from '#event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '#event-store/event-store.port.js';
-import type { Decider, DomainEvent } from '#induction/shared/decider.js';
+import { evolveFrom, type Decider, type DomainEvent } from '#induction/shared/decider.js';
+import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import type { CommandAccepted, CommandContext } from '../http/command-context.js';
+import { StreamFolds, type StreamFold } from './stream-folds.js';
 
 /** Namespace for event ids derived from an Idempotency-Key (a fixed, random UUID). */
 const IDEMPOTENT_EVENT_NAMESPACE = '0b5c8f0e-4a57-4c8e-9d0f-6f1d3e2a9b71';
@@ -19,27 +21,45 @@ export interface StreamCommand<Command, Event extends DomainEvent, State> {
   toDomainEvent: (event: RecordedEvent) => Event;
   location?: string;
   /**
-   * The stream as the caller has just read it, and its fold: the runner then neither reads nor folds it
-   * again (a caller that loaded the stream to check scope). The append still expects the revision read, so
-   * a writer that slipped in since is refused as ever.
+   * The stream as the caller has just folded it with `fold` (a caller that loaded it to check scope): the runner
+   * then neither reads nor folds it again. The append still expects the revision folded, so a writer that
+   * slipped in since is refused as ever.
    */
-  loaded?: { recorded: RecordedEvent[]; state: State };
+  loaded?: StreamFold<State>;
 }
 
 /**
- * The thin command handler of style.md, once: read the stream, fold with `evolve`, `decide`, append with the
- * expected revision. A client's `If-Match` revision is checked first (412 when stale); the store's own
- * optimistic concurrency catches a writer that slipped in between (409). With an `Idempotency-Key`, event
- * ids are derived from it: a retry finds its own events already in the stream and answers as the first time.
+ * The thin command handler of style.md, once: fold the stream with `evolve`, `decide`, append with the
+ * expected revision. The fold is kept between commands (`StreamFolds`): a command reads only the events
+ * appended since. A client's `If-Match` revision is checked first (412 when stale); the store's own optimistic
+ * concurrency catches a writer that slipped in between (409). With an `Idempotency-Key`, event ids are derived
+ * from it: a retry finds its own events already in the stream and answers as the first time.
  */
 export class StreamCommandRunner {
-  constructor(private readonly store: EventStore) {}
+  readonly folds: StreamFolds;
+
+  /** Without `folds`, nothing is kept: every command reads and folds its whole stream. */
+  constructor(
+    private readonly store: EventStore,
+    folds?: StreamFolds,
+  ) {
+    this.folds = folds ?? new StreamFolds(store);
+  }
+
+  /** The stream folded with `decider` up to its last event (for a caller that checks the state first). */
+  fold<Event extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<unknown, Event, State>,
+    toDomainEvent: (event: RecordedEvent) => Event,
+  ): Promise<StreamFold<State>> {
+    return this.folds.fold(streamId, decider, toDomainEvent);
+  }
 
   async run<Command, Event extends DomainEvent, State>(
     spec: StreamCommand<Command, Event, State>,
   ): Promise<CommandAccepted & { state: State }> {
-    const recorded = spec.loaded?.recorded ?? (await this.store.readStream(spec.streamId));
-    const current = recorded.length > 0 ? recorded[recorded.length - 1]!.streamRevision : null;
+    const folded = spec.loaded ?? (await this.fold(spec.streamId, spec.decider, spec.toDomainEvent));
+    const current = folded.revision;
     const eventId = (index: number) =>
       spec.context.idempotencyKey
         ? uuidv5(
@@ -48,26 +68,8 @@ export class StreamCommandRunner {
           )
         : randomUUID();
 
-    if (spec.context.idempotencyKey) {
-      const firstId = eventId(0);
-      const earlier = recorded.findIndex((e) => e.eventId === firstId);
-      if (earlier >= 0) {
-        const batch = recorded
-          .slice(earlier)
-          .filter((e) => e.metadata.causationId === recorded[earlier]!.metadata.causationId);
-        const last = batch[batch.length - 1]!;
-        const state = recorded
-          .slice(0, earlier + batch.length)
-          .map(spec.toDomainEvent)
-          .reduce(spec.decider.evolve, spec.decider.initialState());
-        return {
-          id: spec.id,
-          revision: last.streamRevision,
-          logPosition: last.globalPosition,
-          location: spec.location,
-          state,
-        };
-      }
+    if (spec.context.idempotencyKey && folded.has(eventId(0))) {
+      return this.replay(spec, eventId(0));
     }
     if (spec.context.expectedRevision !== undefined && spec.context.expectedRevision !== current) {
       throw new WrongExpectedRevisionError(
@@ -77,18 +79,15 @@ export class StreamCommandRunner {
       );
     }
 
-    const state =
-      spec.loaded?.state ??
-      recorded.map(spec.toDomainEvent).reduce(spec.decider.evolve, spec.decider.initialState());
+    const state = folded.state;
     const command =
       typeof spec.command === 'function' ? (spec.command as (s: State) => Command)(state) : spec.command;
     const events = spec.decider.decide(command, state);
     if (events.length === 0) {
-      const last = recorded[recorded.length - 1];
       return {
         id: spec.id,
         revision: current ?? -1n,
-        logPosition: last?.globalPosition ?? 0n,
+        logPosition: folded.logPosition,
         location: spec.location,
         state,
       };
@@ -105,15 +104,68 @@ export class StreamCommandRunner {
         causationId: spec.context.causationId,
       },
     }));
-    const result = await this.store.append(spec.streamId, toAppend, {
-      expectedRevision: current ?? 'no_stream',
-    });
+    let result;
+    try {
+      result = await this.store.append(spec.streamId, toAppend, {
+        expectedRevision: current ?? 'no_stream',
+      });
+    } catch (error) {
+      // Another writer moved the stream on: the retry folds afresh rather than trust what is kept.
+      if (error instanceof WrongExpectedRevisionError) this.folds.forget(spec.streamId);
+      throw error;
+    }
     return {
       id: spec.id,
       revision: result.nextExpectedRevision,
       logPosition: result.globalPosition,
       location: spec.location,
-      state: events.reduce(spec.decider.evolve, state),
+      state: evolveFrom(spec.decider, state, events),
     };
   }
+
+  /**
+   * An idempotent retry answers as the first time: the revision and position of its events and the state just
+   * after them. Those events may be older than any kept fold, so the whole stream is read (retries are rare).
+   */
+  private async replay<Command, Event extends DomainEvent, State>(
+    spec: StreamCommand<Command, Event, State>,
+    firstId: string,
+  ): Promise<CommandAccepted & { state: State }> {
+    const recorded = await this.store.readStream(spec.streamId);
+    const earlier = recorded.findIndex((e) => e.eventId === firstId);
+    if (earlier < 0) {
+      // Kept from a store that has since lost it (reset under a test): fold the stream as it is now.
+      this.folds.forget(spec.streamId);
+      return this.run({ ...spec, loaded: undefined });
+    }
+    const batch = recorded
+      .slice(earlier)
+      .filter((e) => e.metadata.causationId === recorded[earlier]!.metadata.causationId);
+    const last = batch[batch.length - 1]!;
+    const state = evolveFrom(
+      spec.decider,
+      spec.decider.initialState(),
+      recorded.slice(0, earlier + batch.length).map(spec.toDomainEvent),
+    );
+    return {
+      id: spec.id,
+      revision: last.streamRevision,
+      logPosition: last.globalPosition,
+      location: spec.location,
+      state,
+    };
+  }
+}
+
+/** The runtime's command runner, its folds kept up to `COMMAND_FOLD_CACHE_EVENTS` events (one per process). */
+export function commandRunnerFor(
+  runtime: Pick<LedgerRuntime, 'eventStore' | 'keyVault' | 'config'>,
+): StreamCommandRunner {
+  return new StreamCommandRunner(
+    runtime.eventStore,
+    new StreamFolds(runtime.eventStore, {
+      maxEvents: runtime.config.commandFoldCacheEvents,
+      keyVault: runtime.keyVault,
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
 import {
   moderationCheckDecider,
   moderationStreamId,
@@ -24,11 +24,11 @@ export class ModerationCheckWrites {
   private readonly runner: StreamCommandRunner;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly queries: ModerationQueries,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   async run(

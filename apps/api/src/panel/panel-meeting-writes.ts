@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { IsoDate } from '#induction/calendar/calendar-date.js';
 import {
   panelMeetingDecider,
@@ -28,10 +28,10 @@ export class PanelMeetingWrites {
   private readonly runner: StreamCommandRunner;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   today(): IsoDate {
@@ -48,13 +48,12 @@ export class PanelMeetingWrites {
   /** The meeting's state, or 404 when there is no such meeting. */
   async load(rawId: string): Promise<{ meetingId: string; state: PanelMeetingState }> {
     const meetingId = UUID.test(rawId) ? rawId.toLowerCase() : null;
-    const recorded = meetingId ? await this.store.readStream(panelMeetingStreamId(meetingId)) : [];
-    if (!meetingId || recorded.length === 0)
+    const folded = meetingId
+      ? await this.runner.fold(panelMeetingStreamId(meetingId), panelMeetingDecider, toPanelEvent)
+      : null;
+    if (!meetingId || folded?.revision == null)
       throw new NotFoundException([`No panel meeting with id ${rawId}`]);
-    const state = recorded
-      .map(toPanelEvent)
-      .reduce(panelMeetingDecider.evolve, panelMeetingDecider.initialState());
-    return { meetingId, state };
+    return { meetingId, state: folded.state };
   }
 
   async run(

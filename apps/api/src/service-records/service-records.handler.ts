@@ -5,7 +5,7 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
 import {
   createSchoolServiceDecider,
   schoolServiceStreamId,
@@ -41,11 +41,11 @@ const toEvent = (event: RecordedEvent): SchoolServiceEvent =>
 export class RecordSchoolServiceHandler implements ICommandHandler<RecordSchoolServiceCommand> {
   private readonly runner: StreamCommandRunner;
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly dataSource: DataSource,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   async execute({ schoolUrn, request, context }: RecordSchoolServiceCommand): Promise<CommandAccepted> {

@@ -6,7 +6,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
+import type { RecordedEvent } from '#event-store/event-store.port.js';
 import {
   RESPONDENT_ROLES,
   surveyDecider,
@@ -57,13 +57,10 @@ export class SubmitSurveyResponseCommand extends Command<CommandAccepted> {
 }
 
 abstract class SurveyHandler {
-  protected readonly runner: StreamCommandRunner;
   constructor(
-    store: EventStore,
+    protected readonly runner: StreamCommandRunner,
     protected readonly clock: Clock,
-  ) {
-    this.runner = new StreamCommandRunner(store);
-  }
+  ) {}
   protected today(): string {
     return londonDate(this.clock.now());
   }
@@ -74,8 +71,8 @@ abstract class SurveyHandler {
 
 @CommandHandler(DefineSurveyCommand)
 export class DefineSurveyHandler extends SurveyHandler implements ICommandHandler<DefineSurveyCommand> {
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock) {
-    super(store, clock);
+  constructor(runner: StreamCommandRunner, @Inject(CLOCK) clock: Clock) {
+    super(runner, clock);
   }
   execute({ year, request, context }: DefineSurveyCommand): Promise<CommandAccepted> {
     return this.runner.run({
@@ -96,12 +93,12 @@ export class InviteRespondentsHandler
   implements ICommandHandler<InviteRespondentsCommand>
 {
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(CLOCK) clock: Clock,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    super(store, clock);
+    super(runner, clock);
   }
   async execute({ year, request, context }: InviteRespondentsCommand) {
     const schools = (await this.dataSource.query(`SELECT urn FROM schools ORDER BY urn`)) as {
@@ -137,8 +134,8 @@ export class SubmitSurveyResponseHandler
   extends SurveyHandler
   implements ICommandHandler<SubmitSurveyResponseCommand>
 {
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock) {
-    super(store, clock);
+  constructor(runner: StreamCommandRunner, @Inject(CLOCK) clock: Clock) {
+    super(runner, clock);
   }
   execute({ year, request, context }: SubmitSurveyResponseCommand): Promise<CommandAccepted> {
     return this.runner.run({

@@ -52,10 +52,11 @@ export class TrainingWrites {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   today(): string {

@@ -11,7 +11,7 @@ import { isIsoDate } from '#induction/calendar/calendar-date.js';
 import { londonDate, type Clock } from '#platform/clock/clock.js';
 import type { LedgerRuntime } from '#platform/runtime/ledger-runtime.js';
 import { buildAnnualSurveyReport } from '#read-models/survey/annual-survey-report.js';
-import { StreamCommandRunner } from '../../../api/src/commands/stream-command-runner.js';
+import { commandRunnerFor } from '../../../api/src/commands/stream-command-runner.js';
 import { toSurveyEvent } from '../../../api/src/surveys/survey.handlers.js';
 import type { LedgerJobs } from './ledger-jobs.js';
 
@@ -55,7 +55,7 @@ export async function registerSurveyJobs(
     );
     return { year, schools: report.schools.length, responseRate: report.ab.responseRate, seconds };
   });
-  const runner = new StreamCommandRunner(runtime.eventStore);
+  const runner = commandRunnerFor(runtime);
   jobs.registerLongJob(SURVEY_JOB_NAMES.reminders, async (job) => {
     const { year, today } = jobArgs(job, clock);
     const result = await runner.run({

@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       readWaitTimeoutMs: 5000,
       apiRateLimit: 1000,
       apiRateLimitWindowSeconds: 60,
+      commandFoldCacheEvents: 250_000,
     });
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
     expect(config.piiMasterKey).toHaveLength(32);
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       READ_WAIT_TIMEOUT_MS: '0',
       API_RATE_LIMIT: '0',
       API_RATE_LIMIT_WINDOW_SECONDS: '900',
+      COMMAND_FOLD_CACHE_EVENTS: '0',
     });
     expect(config).toMatchObject({
       isProduction: true,
@@ -98,6 +100,7 @@ describe('loadConfig', () => {
       readWaitTimeoutMs: 0,
       apiRateLimit: 0,
       apiRateLimitWindowSeconds: 900,
+      commandFoldCacheEvents: 0,
       generatedSecrets: [],
       apiTokenSecret: 'a'.repeat(32),
     });
@@ -174,6 +177,10 @@ describe('loadConfig', () => {
       'READ_WAIT_TIMEOUT_MS must be an integer between 0 and 120000 (got "-1")',
     ],
     [{ API_RATE_LIMIT: 'lots' }, 'API_RATE_LIMIT must be an integer between 0 and 100000000 (got "lots")'],
+    [
+      { COMMAND_FOLD_CACHE_EVENTS: '-1' },
+      'COMMAND_FOLD_CACHE_EVENTS must be an integer between 0 and 100000000 (got "-1")',
+    ],
     [
       { API_RATE_LIMIT_WINDOW_SECONDS: '0' },
       'API_RATE_LIMIT_WINDOW_SECONDS must be an integer between 1 and 86400 (got "0")',

@@ -58,6 +58,8 @@ export interface AppConfig {
   /** Requests one API token (or, without a valid token, one client address) may make to /api/v1 per window; 0: no limit. */
   readonly apiRateLimit: number;
   readonly apiRateLimitWindowSeconds: number;
+  /** Most events, over all streams, whose folds the command path keeps between commands; 0 keeps none. */
+  readonly commandFoldCacheEvents: number;
   /** OpenID Connect sign-in (DfE Sign-in): null unless OIDC_ISSUER_URL and OIDC_CLIENT_ID are both set. */
   readonly oidc: OidcConfig | null;
   /** Secrets that were not set and were generated (development) or fixed (test): worth a warning at start. */
@@ -164,6 +166,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     default: '1000',
     description:
       'Requests per window to /api/v1 for one API token (one client address without a valid token); then 429 with Retry-After. 0 turns the limit off.',
+  },
+  {
+    name: 'COMMAND_FOLD_CACHE_EVENTS',
+    default: '250000',
+    description:
+      'Most events, over all streams, whose folded state each process keeps between commands (least recently used go first), so a command reads only the events appended since. 0 keeps none.',
   },
   {
     name: 'API_RATE_LIMIT_WINDOW_SECONDS',
@@ -376,6 +384,10 @@ class RawEnvironment {
   @IsIntegerBetween(1, 86_400)
   API_RATE_LIMIT_WINDOW_SECONDS?: string;
   @Expose()
+  @ValidateIf(isSet('COMMAND_FOLD_CACHE_EVENTS'))
+  @IsIntegerBetween(0, 100_000_000)
+  COMMAND_FOLD_CACHE_EVENTS?: string;
+  @Expose()
   @ValidateIf(isSet('OIDC_ISSUER_URL'))
   @IsUrlWithScheme(['https', 'http'], 'must be an absolute https:// URL')
   OIDC_ISSUER_URL?: string;
@@ -505,6 +517,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     readWaitTimeoutMs: Number(raw.READ_WAIT_TIMEOUT_MS ?? 5000),
     apiRateLimit: Number(raw.API_RATE_LIMIT ?? 1000),
     apiRateLimitWindowSeconds: Number(raw.API_RATE_LIMIT_WINDOW_SECONDS ?? 60),
+    commandFoldCacheEvents: Number(raw.COMMAND_FOLD_CACHE_EVENTS ?? 250_000),
     oidc:
       raw.OIDC_ISSUER_URL && raw.OIDC_CLIENT_ID
         ? Object.freeze({
@@ -541,6 +554,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     readWaitTimeoutMs: config.readWaitTimeoutMs,
     apiRateLimit: config.apiRateLimit,
     apiRateLimitWindowSeconds: config.apiRateLimitWindowSeconds,
+    commandFoldCacheEvents: config.commandFoldCacheEvents,
     oidcIssuerUrl: config.oidc?.issuerUrl ?? null,
     generatedSecrets: config.generatedSecrets,
   };

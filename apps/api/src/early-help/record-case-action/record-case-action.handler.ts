@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
 import {
   earlyHelpCaseDecider,
   earlyHelpStreamId,
@@ -33,10 +31,10 @@ export class RecordCaseActionHandler implements ICommandHandler<RecordCaseAction
   private readonly runner: StreamCommandRunner;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    runner: StreamCommandRunner,
     private readonly ects: EctWrites,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   async execute({ ectId: rawId, request, context }: RecordCaseActionCommand): Promise<CommandAccepted> {

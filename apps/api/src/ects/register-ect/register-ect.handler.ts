@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
 import { invalid } from '#induction/shared/domain-error.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
+import { KEY_VAULT, type KeyVault } from '#platform/personal-data/key-vault.js';
 import { CLOCK } from '../../domain/clock.token.js';
 import { PersonIdentity } from '../../domain/person-identity.js';
 import { canSeeSchool } from '../../auth/principal.js';
@@ -23,12 +24,14 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(KEY_VAULT) private readonly keyVault: KeyVault,
     private readonly identity: PersonIdentity,
     private readonly schools: SchoolRegister,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   async execute({ request, context }: RegisterEctCommand): Promise<CommandAccepted> {
@@ -44,6 +47,14 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
       );
     }
     const ectId = await this.identity.ectIdForTrn(request.trn);
+    const mentorId = await this.identity.contactIdForEmail(request.mentor.email);
+    const inductionTutorId = await this.identity.contactIdForEmail(request.inductionTutor.email);
+    // The event is sealed with these three people's keys (the ECT's is new). Fetched, or created, in one
+    // statement while the runner reads the stream, the append's encryption finds them in memory instead of
+    // waiting for one more round trip. A refused registration may leave the ECT a key and no data: harmless
+    // (a key alone says nothing), and an erased person's tombstone is never replaced by a new key. Failures
+    // are the append's to report, as before.
+    void this.keyVault.keysFor([ectId, mentorId, inductionTutorId]).catch(() => undefined);
     return this.runner.run({
       streamId: ectStreamId(ectId),
       id: ectId,
@@ -65,14 +76,8 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
           startDate: request.startDate,
           fte: request.fte,
           programme: request.programme,
-          mentor: {
-            personId: await this.identity.contactIdForEmail(request.mentor.email),
-            ...request.mentor,
-          },
-          inductionTutor: {
-            personId: await this.identity.contactIdForEmail(request.inductionTutor.email),
-            ...request.inductionTutor,
-          },
+          mentor: { personId: mentorId, ...request.mentor },
+          inductionTutor: { personId: inductionTutorId, ...request.inductionTutor },
           on: londonDate(this.clock.now()),
         },
       },

@@ -1,6 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Command } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
 import type { IsoDate } from '#induction/calendar/calendar-date.js';
 import type { EctCommand } from '#induction/induction/ect.commands.js';
 import type { EctState } from '#induction/induction/ect.state.js';
@@ -8,6 +7,7 @@ import { invalid } from '#induction/shared/domain-error.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { canSeeSchool, type Principal } from '../../auth/principal.js';
 import { StreamCommandRunner } from '../../commands/stream-command-runner.js';
+import type { StreamFold } from '../../commands/stream-folds.js';
 import { CLOCK } from '../../domain/clock.token.js';
 import { LEDGER_DOMAIN, ectStreamId, type LedgerDomain } from '../../domain/ledger-domain.js';
 import { SchoolRegister } from '../../schools/school-register.js';
@@ -42,12 +42,12 @@ export class EctWrites {
   private readonly runner: StreamCommandRunner;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly schools: SchoolRegister,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   today(): IsoDate {
@@ -60,18 +60,16 @@ export class EctWrites {
     return { ectId, state };
   }
 
-  /** `load`, with the events it folded (so that `run` reads and folds the stream once, not twice). */
+  /** `load`, with the fold it checked (so that `run` reads and folds the stream once, not twice). */
   private async loadStream(
     principal: Principal,
     rawId: string,
-  ): Promise<{ ectId: string; state: EctState; recorded: RecordedEvent[] }> {
+  ): Promise<{ ectId: string; state: EctState; folded: StreamFold<EctState> }> {
     const ectId = parseEctId(rawId);
-    const recorded = await this.store.readStream(ectStreamId(ectId));
-    const state = recorded
-      .map(this.domain.toEctEvent)
-      .reduce(this.domain.ect.evolve, this.domain.ect.initialState());
+    const folded = await this.runner.fold(ectStreamId(ectId), this.domain.ect, this.domain.toEctEvent);
+    const state = folded.state;
     if (!isVisible(principal, state)) throw new NotFoundException([`No ECT with id ${ectId}`]);
-    return { ectId, state, recorded };
+    return { ectId, state, folded };
   }
 
   /** A school an ECT moves to must be on the AB's register, as at registration (400 naming the field). */
@@ -85,7 +83,7 @@ export class EctWrites {
     toDomain: ToDomainCommand<C>,
     options: { location?: (ectId: string) => string } = {},
   ): Promise<CommandAccepted> {
-    const { ectId, state, recorded } = await this.loadStream(command.context.principal, command.ectId);
+    const { ectId, state, folded } = await this.loadStream(command.context.principal, command.ectId);
     const domainCommand = await toDomain(command, state, this.today());
     const { state: _after, ...accepted } = await this.runner.run({
       streamId: ectStreamId(ectId),
@@ -95,7 +93,7 @@ export class EctWrites {
       toDomainEvent: this.domain.toEctEvent,
       context: command.context,
       command: domainCommand,
-      loaded: { recorded, state },
+      loaded: folded,
     });
     return accepted;
   }

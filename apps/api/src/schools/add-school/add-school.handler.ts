@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { CLOCK } from '../../domain/clock.token.js';
 import { StreamCommandRunner } from '../../commands/stream-command-runner.js';
@@ -23,11 +22,11 @@ export class AddSchoolHandler implements ICommandHandler<AddSchoolCommand> {
   private readonly runner: StreamCommandRunner;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   execute({ request, context }: AddSchoolCommand): Promise<CommandAccepted> {

@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
 import { type Clock, londonDate } from '#platform/clock/clock.js';
 import { CLOCK } from '../../domain/clock.token.js';
 import { PersonIdentity } from '../../domain/person-identity.js';
@@ -29,12 +28,12 @@ export class NameSchoolContactHandler implements ICommandHandler<NameSchoolConta
   private readonly runner: StreamCommandRunner;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    runner: StreamCommandRunner,
     @Inject(LEDGER_DOMAIN) private readonly domain: LedgerDomain,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly people: PersonIdentity,
   ) {
-    this.runner = new StreamCommandRunner(store);
+    this.runner = runner;
   }
 
   async execute({ urn, request, context }: NameSchoolContactCommand): Promise<CommandAccepted> {
