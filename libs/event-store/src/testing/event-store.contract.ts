@@ -148,6 +148,20 @@ export function describeEventStoreContract(
         },
         timeout,
       );
+
+      it(
+        'reads from a revision: only the events from it on, none past the end (a kept fold reading its tail)',
+        async () => {
+          await setUp();
+          await store.append(stream('s'), events(3));
+          const tail = await store.readStream(stream('s'), { fromRevision: 2n });
+          expect(tail.map((e) => e.streamRevision)).toEqual([2n]);
+          expect(await store.readStream(stream('s'), { fromRevision: 3n })).toEqual([]);
+          expect(await store.readStream(stream('s'), { fromRevision: 10n })).toEqual([]);
+          expect(await store.readStream(stream('nothing-here'), { fromRevision: 1n })).toEqual([]);
+        },
+        timeout,
+      );
     });
 
     describe('expected revision', () => {
