@@ -1,5 +1,6 @@
 import { DataSource, type EntitySchema } from 'typeorm';
 import { ProjectionCheckpoint } from './checkpoints/projection-checkpoint.entity.js';
+import { compressJsonColumnsWithLz4 } from './json-column-compression.js';
 
 export interface ReadModelDataSourceOptions {
   url: string;
@@ -23,6 +24,12 @@ export async function openReadModelDataSource(options: ReadModelDataSourceOption
     extra: { max: options.poolMax ?? 10 },
   });
   await dataSource.initialize();
-  if (options.synchronize ?? true) await dataSource.synchronize();
+  if (options.synchronize ?? true) {
+    await dataSource.synchronize();
+    await compressJsonColumnsWithLz4(
+      dataSource,
+      dataSource.entityMetadatas.map((metadata) => metadata.tableName),
+    );
+  }
   return dataSource;
 }

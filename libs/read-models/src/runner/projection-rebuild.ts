@@ -228,7 +228,8 @@ async function startThreads(options: RebuildThreads, targets: Target[]): Promise
 }
 
 /**
- * Creates an empty copy of `public.<table>` in `schema` with the same columns, defaults and constraints,
+ * Creates an empty copy of `public.<table>` in `schema` with the same columns, defaults, constraints and
+ * column compression (lz4 for the JSON columns where the server has it: json-column-compression.ts),
  * keeping constraint names (TypeORM recognises the table after the swap). Returns the secondary indexes'
  * DDL, to run after the bulk load, which is much faster than maintaining them row by row; except `keep`
  * (`Projection.applyIndexes`), created at once because the projection's own `apply` reads through them.
@@ -241,7 +242,7 @@ export async function cloneTableStructure(
 ): Promise<string[]> {
   const target = `${quote(schema)}.${quote(table)}`;
   await dataSource.query(
-    `CREATE TABLE ${target} (LIKE public.${quote(table)} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED)`,
+    `CREATE TABLE ${target} (LIKE public.${quote(table)} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING COMPRESSION)`,
   );
   const constraints = (await dataSource.query(
     `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
