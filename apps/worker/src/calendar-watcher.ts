@@ -4,7 +4,12 @@ import type { EventStore } from '#event-store/event-store.port.js';
 import type { Projection } from '#read-models/projection.js';
 import { rebuildProjections } from '#read-models/runner/projection-rebuild.js';
 import type { ProjectionRunner } from '#read-models/runner/projection-runner.js';
-import { refreshCalendar, type LedgerDomain } from '../../api/src/domain/ledger-domain.js';
+import { AppendDrivenPoll } from '#event-store/append-driven-poll.js';
+import {
+  CALENDAR_SAFETY_POLL_MS,
+  refreshCalendar,
+  type LedgerDomain,
+} from '../../api/src/domain/ledger-domain.js';
 
 /** One row: the `ab-calendar` revision the read models were last rebuilt with (-1: the default calendar). */
 const MARKER_TABLE = 'read_model_calendar';
@@ -23,7 +28,10 @@ export interface CalendarWatcherOptions {
   runner: ProjectionRunner;
   /** The projections as built with the domain's current calendar (apps/worker/src/projections.ts). */
   buildProjections: (domain: LedgerDomain) => Projection[];
+  /** The poll while the store's append notifications do not flow (PROJECTION_POLL_MS). */
   pollIntervalMs: number;
+  /** The poll while they do (default CALENDAR_SAFETY_POLL_MS). */
+  safetyPollMs?: number;
   logger: Logger;
 }
 
@@ -34,18 +42,18 @@ export interface CalendarWatcherOptions {
  * first the runner gets projections built with the new calendar (so whatever it applies from then on uses it),
  * then `rebuildProjections` replays the log into fresh tables with them and swaps them in.
  *
- * - Live: each poll reads the calendar stream after the revision in use; a change rebuilds. Every worker that
- *   sees a change rebuilds (a rebuild is idempotent, calendar changes are a few a year): a worker that noticed
- *   late may have applied a batch with the old calendar after another worker's rebuild, and its own rebuild
- *   puts that right.
+ * - Live: the calendar stream is read after the revision in use when the store says something was appended
+ *   (AppendDrivenPoll: PostgreSQL's LISTEN, with a safety poll every CALENDAR_SAFETY_POLL_MS; without
+ *   notifications, every `pollIntervalMs`); a change rebuilds. Every worker that sees a change rebuilds (a
+ *   rebuild is idempotent, calendar changes are a few a year): a worker that noticed late may have applied a
+ *   batch with the old calendar after another worker's rebuild, and its own rebuild puts that right.
  * - At start-up: `read_model_calendar` says which calendar revision the read models were rebuilt with; when
  *   the log has moved on (the calendar changed while no worker ran), the worker rebuilds before it goes on.
  */
 export class CalendarWatcher {
   private applied: bigint;
-  private timer: NodeJS.Timeout | null = null;
+  private poll: AppendDrivenPoll | null = null;
   private running: Promise<void> = Promise.resolve();
-  private stopped = false;
   /** The rebuilds done, newest last (for logs, tests and /health). */
   readonly rebuilds: CalendarRebuild[] = [];
 
@@ -73,13 +81,19 @@ export class CalendarWatcher {
     if ((await this.recordedRevision()) !== current) await this.rebuild(current);
     else if (current !== this.applied) this.useProjections();
     this.applied = current;
-    this.schedule();
+    const { store, pollIntervalMs, safetyPollMs, logger } = this.options;
+    this.poll = new AppendDrivenPoll(store, {
+      run: () => this.check(),
+      pollMs: pollIntervalMs,
+      safetyPollMs: safetyPollMs ?? CALENDAR_SAFETY_POLL_MS,
+      onError: (error) => logger.error({ err: error }, 'calendar check failed; retrying'),
+    });
+    this.poll.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.poll?.stop();
+    this.poll = null;
     await this.running;
   }
 
@@ -98,18 +112,6 @@ export class CalendarWatcher {
       () => undefined,
     );
     return next;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.check()
-        .catch((error: unknown) =>
-          this.options.logger.error({ err: error }, 'calendar check failed; retrying'),
-        )
-        .finally(() => this.schedule());
-    }, this.options.pollIntervalMs);
-    this.timer.unref();
   }
 
   private useProjections(): Projection[] {

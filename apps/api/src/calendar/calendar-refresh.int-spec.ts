@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PostgresEventStore } from '#event-store/postgres/postgres-event-store.js';
 import type { AppConfig } from '#platform/config/app-config.js';
 import { systemClock } from '#platform/clock/clock.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
+import { describeWithEnv } from '../../../../test/support/requires-env.js';
 import { createLedgerDomain, type LedgerDomain } from '../domain/ledger-domain.js';
 import type { CommandContext } from '../http/command-context.js';
 import { SetFteTermDaysCommand, SetFteTermDaysHandler } from './calendar.handlers.js';
 import { CalendarService } from './calendar.service.js';
 
 const databaseUrl = process.env.DATABASE_URL;
-const d = databaseUrl ? describe : describe.skip;
 
 /** An api process as far as R1 goes: its own pool, store, domain and calendar service. */
 interface ApiInstance {
@@ -52,7 +52,7 @@ const reaches = (api: ApiInstance, revision: bigint) =>
  * the safety poll here is an hour, so a change written by another api process can only arrive through the
  * notification; and after the LISTEN connection is killed it reconnects, catches up and listens again.
  */
-d('CalendarService listening for appends (real PostgreSQL)', () => {
+describeWithEnv('DATABASE_URL', 'CalendarService listening for appends (real PostgreSQL)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   const instances: ApiInstance[] = [];
 

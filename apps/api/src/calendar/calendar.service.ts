@@ -7,11 +7,17 @@ import {
   Logger,
   Optional,
 } from '@nestjs/common';
-import { EVENT_STORE, type AppendWatch, type EventStore } from '#event-store/event-store.port.js';
+import { AppendDrivenPoll } from '#event-store/append-driven-poll.js';
+import { EVENT_STORE, type EventStore } from '#event-store/event-store.port.js';
 import { academicYearLabel, termsInForce } from '#induction/calendar/ab-calendar.decider.js';
 import { DEFAULT_FTE_TERM_DAYS, type TermDates } from '#induction/calendar/r1-terms.js';
 import { APP_CONFIG, type AppConfig } from '#platform/config/app-config.js';
-import { LEDGER_DOMAIN, refreshCalendar, type LedgerDomain } from '../domain/ledger-domain.js';
+import {
+  CALENDAR_SAFETY_POLL_MS,
+  LEDGER_DOMAIN,
+  refreshCalendar,
+  type LedgerDomain,
+} from '../domain/ledger-domain.js';
 
 export interface AcademicYearView {
   /** The year the academic year starts in: 2026 = 2026/27. */
@@ -50,9 +56,6 @@ export function parseAcademicYear(value: string): number | null {
   return year;
 }
 
-/** How often the api reads the calendar stream while the store's notifications flow: the safety poll. */
-export const CALENDAR_SAFETY_POLL_MS = 30_000;
-
 /** Optional provider: overrides of the calendar refresh's timing (tests). */
 export const CALENDAR_REFRESH_OPTIONS = Symbol('CalendarRefreshOptions');
 export interface CalendarRefreshOptions {
@@ -77,14 +80,7 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('CalendarService');
   readonly events = new EventEmitter<{ changed: [bigint]; listening: []; deaf: [] }>();
   private readonly safetyPollMs: number;
-  private watch: AppendWatch | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<void> | null = null;
-  /** A notification came since the last refresh started. */
-  private requested = false;
-  private lastRefreshAt = 0;
-  private listening = false;
-  private stopped = true;
+  private poll: AppendDrivenPoll | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -96,23 +92,25 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.watch = this.store.watchAppends?.(() => this.onAppend()) ?? null;
-    this.schedule();
+    this.poll = new AppendDrivenPoll(this.store, {
+      run: () => this.refresh(),
+      pollMs: Math.max(this.config.projectionPollMs, 50),
+      safetyPollMs: this.safetyPollMs,
+      onError: (error) =>
+        this.logger.warn(`calendar refresh failed: ${error instanceof Error ? error.message : error}`),
+      onListening: (listening) => this.events.emit(listening ? 'listening' : 'deaf'),
+    });
+    this.poll.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.watch?.close();
-    this.watch = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.refreshing;
+    await this.poll?.stop();
+    this.poll = null;
   }
 
   /** True while the store's notifications flow (and the stream is only read on them and the safety poll). */
   get isListening(): boolean {
-    return this.listening;
+    return this.poll?.listening ?? false;
   }
 
   /** Reads the stream for changes now; true when the calendar changed. */
@@ -152,54 +150,5 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
           };
         }),
     };
-  }
-
-  /** Something was appended somewhere, or the listener came up or dropped (anything may have gone unheard). */
-  private onAppend(): void {
-    if (this.stopped) return;
-    this.noteListening();
-    this.requested = true;
-    this.schedule();
-  }
-
-  private noteListening(): boolean {
-    const listening = this.watch?.live ?? false;
-    if (listening !== this.listening) {
-      this.listening = listening;
-      this.events.emit(listening ? 'listening' : 'deaf');
-    }
-    return listening;
-  }
-
-  /**
-   * Sets the timer for the next refresh: after a notification, one poll interval after the last refresh
-   * started (so a busy log costs at most what the poll did); otherwise the safety poll while listening, and
-   * the poll while not. A refresh in flight schedules the next when it ends.
-   */
-  private schedule(): void {
-    if (this.stopped || this.refreshing) return;
-    if (this.timer) clearTimeout(this.timer);
-    const pollMs = Math.max(this.config.projectionPollMs, 50);
-    let delay: number;
-    if (this.requested) delay = Math.max(0, this.lastRefreshAt + pollMs - Date.now());
-    else delay = this.noteListening() ? this.safetyPollMs : pollMs;
-    this.timer = setTimeout(() => this.refreshNow(), delay);
-    this.timer.unref();
-  }
-
-  private refreshNow(): void {
-    this.timer = null;
-    this.requested = false;
-    this.lastRefreshAt = Date.now();
-    this.refreshing = this.refresh()
-      .then(
-        () => undefined,
-        (error: unknown) =>
-          this.logger.warn(`calendar refresh failed: ${error instanceof Error ? error.message : error}`),
-      )
-      .finally(() => {
-        this.refreshing = null;
-        this.schedule();
-      });
   }
 }

@@ -90,6 +90,12 @@ export function createLedgerDomain(options: { hubSchoolUrns: readonly string[] }
 }
 
 /**
+ * How often a process that keeps a calendar (the api's CalendarService, the worker's CalendarWatcher) reads
+ * the `ab-calendar` stream while the store's append notifications flow: a safety poll, in case one is lost.
+ */
+export const CALENDAR_SAFETY_POLL_MS = 30_000;
+
+/**
  * Brings the domain's calendar up to the `ab-calendar` stream: reads the events after the revision in use,
  * folds them on, and swaps the calendar in. Cheap when nothing changed (one indexed read of a short stream).
  * Returns true when the calendar changed.

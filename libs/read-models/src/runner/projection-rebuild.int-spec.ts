@@ -141,6 +141,61 @@ d('rebuildProjections (skipped: set DATABASE_URL)', () => {
     expect(live.map((i) => i.indexname)).toContain('rebuild_spec_counts_n_idx');
   }, 60_000);
 
+  it('applies each projection’s pages in order without waiting for the others at every page', async () => {
+    // The bees' first page waits until the counts have applied their third: with a barrier at each page
+    // (the rebuild before), this would never happen and the rebuild would hang.
+    let countsPages = 0;
+    let reachedThird!: () => void;
+    const thirdCountsPage = new Promise<void>((resolve) => (reachedThird = resolve));
+    const seenByBees: bigint[] = [];
+    const counting: Projection = {
+      ...countProjection,
+      async apply(events, em) {
+        await countProjection.apply(events, em);
+        if (++countsPages === 3) reachedThird();
+      },
+    };
+    const waiting: Projection = {
+      ...beeProjection,
+      async apply(events, em) {
+        if (seenByBees.length === 0) await thirdCountsPage;
+        seenByBees.push(...events.map((e) => e.position.commit));
+        await beeProjection.apply(events, em);
+      },
+    };
+    const results = await rebuildProjections(dataSource, store, [counting, waiting], { batchSize: 15 });
+    expect(results.map((r) => r.eventsApplied)).toEqual([75, 25]);
+    expect(seenByBees).toHaveLength(25);
+    expect(seenByBees).toEqual([...seenByBees].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect((await dataSource.query(`SELECT count(*)::int AS n FROM public.rebuild_spec_bees`))[0].n).toBe(25);
+  }, 60_000);
+
+  it('a projection that fails mid-replay fails the rebuild and leaves the live tables and no rebuild schema', async () => {
+    await rebuildProjections(dataSource, store, [countProjection, beeProjection]);
+    const live = async () =>
+      (await dataSource.query(
+        `SELECT (SELECT sum(n)::int FROM public.rebuild_spec_counts) AS counts,
+                (SELECT count(*)::int FROM public.rebuild_spec_bees) AS bees`,
+      )) as { counts: number; bees: number }[];
+    const before = await live();
+    let pages = 0;
+    const failing: Projection = {
+      ...beeProjection,
+      async apply(events, em) {
+        if (++pages === 2) throw new Error('bees: page two is bad');
+        await beeProjection.apply(events, em);
+      },
+    };
+    await expect(
+      rebuildProjections(dataSource, store, [countProjection, failing], { batchSize: 10 }),
+    ).rejects.toThrow('bees: page two is bad');
+    expect(await live()).toEqual(before);
+    const leftovers = (await dataSource.query(
+      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%'`,
+    )) as unknown[];
+    expect(leftovers).toEqual([]);
+  }, 60_000);
+
   it('rebuildProjection still rebuilds one projection on its own', async () => {
     const result = await rebuildProjection(dataSource, store, beeProjection);
     expect(result).toMatchObject({ projection: 'rebuild-spec-bees', eventsRead: 75, eventsApplied: 25 });
