@@ -27,6 +27,33 @@ export async function bulkInsert<T extends ObjectLiteral>(
   await bulkWrite(em, entity, rows, null);
 }
 
+/**
+ * The JSON text of values known never to change, kept per object. The projections that fold ECT streams share
+ * each folded state (`evolveShared`), so five of them write the same object: a national rebuild stringified
+ * ≈2 GB of states, each five times (issue 9). Only objects marked with `writtenUnchanged` are kept (a domain
+ * state is never mutated: `evolve` returns a new one); any other value is stringified on every write.
+ */
+const unchangingTexts = new WeakMap<object, string | null>();
+
+/** Marks a value that will never be mutated, so that its JSON text can be kept for every write of it. */
+export function writtenUnchanged<T extends object>(value: T): T {
+  if (!unchangingTexts.has(value)) unchangingTexts.set(value, null);
+  return value;
+}
+
+function jsonText(value: unknown): string | undefined {
+  if (typeof value === 'object' && value !== null) {
+    const kept = unchangingTexts.get(value);
+    if (kept) return kept;
+    if (kept === null) {
+      const text = JSON.stringify(value);
+      unchangingTexts.set(value, text);
+      return text;
+    }
+  }
+  return JSON.stringify(value);
+}
+
 type ColumnMetadata = ReturnType<EntityManager['connection']['getMetadata']>['columns'][number];
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
@@ -45,15 +72,20 @@ async function bulkWrite<T extends ObjectLiteral>(
     (column) => !column.generatedType && rows.some((row) => column.getEntityValue(row) !== undefined),
   );
   const json = columns.map((column) => driver.normalizeType(column) === 'jsonb');
+  const keys = columns.map((column) => `${JSON.stringify(column.databaseName)}:`);
+  // The rows as ONE JSON array, written out here rather than by JSON.stringify of the whole array, so that a
+  // jsonb value marked `writtenUnchanged` is stringified once however many projections write it. A value
+  // JSON.stringify would leave out (undefined) is left out, as it would be.
   const records = rows.map((row) => {
-    const record: Record<string, unknown> = {};
+    const fields: string[] = [];
     columns.forEach((column, i) => {
       let value: unknown = column.getEntityValue(row);
       if (value === undefined) value = defaultOf(column, metadata.tableName);
       else if (!json[i]) value = driver.preparePersistentValue(value, column);
-      record[column.databaseName] = typeof value === 'bigint' ? value.toString() : value;
+      const text = jsonText(typeof value === 'bigint' ? value.toString() : value);
+      if (text !== undefined) fields.push(keys[i] + text);
     });
-    return record;
+    return `{${fields.join(',')}}`;
   });
   const names = columns.map((column) => quote(column.databaseName));
   const types = columns.map((column) => `${quote(column.databaseName)} ${sqlType(driver, column)}`);
@@ -69,7 +101,7 @@ async function bulkWrite<T extends ObjectLiteral>(
       ` ON CONFLICT (${conflict.map((column) => quote(column.databaseName)).join(', ')}) ` +
       (updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING');
   }
-  await em.query(sql, [JSON.stringify(records)]);
+  await em.query(sql, [`[${records.join(',')}]`]);
 }
 
 function sqlType(driver: EntityManager['connection']['driver'], column: ColumnMetadata): string {

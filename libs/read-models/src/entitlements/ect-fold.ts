@@ -5,6 +5,7 @@ import type { TermCalendar } from '#induction/calendar/r1-terms.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import { type EctSchedule, ectSchedule } from '#induction/early-help/ect-schedule.js';
+import { writtenUnchanged } from '../bulk-write.js';
 
 /**
  * What the AB's read models need from the domain to fold ECT streams themselves: each projection owns its
@@ -59,7 +60,8 @@ export function evolveShared(
     for (const entry of entries) if (entry.input === state) return entry.output;
     for (const entry of entries) if (sameValue(entry.input, state)) return entry.output;
   }
-  const output = deps.evolve(state, deps.toDomainEvent(event));
+  // Shared, so never mutated: bulk writes may keep its JSON text for every projection that stores it.
+  const output = writtenUnchanged(deps.evolve(state, deps.toDomainEvent(event)));
   if (!entries) memo.set(event, [{ input: state, output }]);
   else if (entries.length < 4) entries.push({ input: state, output });
   return output;
