@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
@@ -90,9 +91,61 @@ function keyVaultContract(name: string, make: () => Promise<KeyVault>) {
       await expect(vault.erase(randomUUID(), { erasedBy: 'u', reason: ' ' })).rejects.toThrow('reason');
     });
 
+    it('keysFor creates the keys of new subjects, returns existing ones, keyed as asked', async () => {
+      const known = randomUUID();
+      const fresh = randomUUID();
+      const knownKey = await vault.keyFor(known);
+      const keys = await vault.keysFor([fresh, known.toUpperCase(), fresh]);
+      expect([...keys.keys()]).toEqual([fresh, known.toUpperCase()]);
+      expect(keys.get(known.toUpperCase())!.equals(knownKey)).toBe(true);
+      expect(keys.get(fresh)).toHaveLength(32);
+      expect((await vault.keyFor(fresh)).equals(keys.get(fresh)!)).toBe(true);
+      expect(await vault.keysFor([])).toEqual(new Map());
+    });
+
+    it('keysFor answers null for an erased subject and creates no key for them', async () => {
+      const erased = randomUUID();
+      const other = randomUUID();
+      await vault.erase(erased, erasure);
+      const keys = await vault.keysFor([erased, other]);
+      expect(keys.get(erased)).toBeNull();
+      expect(keys.get(other)).toHaveLength(32);
+      expect(await vault.isErased(erased)).toBe(true);
+      await expect(vault.keyFor(erased)).rejects.toBeInstanceOf(SubjectErasedError);
+    });
+
+    it('keysFor agrees with keyFor for any mix of new, known, erased and repeated subjects', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ state: fc.constantFrom('new', 'known', 'erased'), repeats: fc.nat(2) }), {
+            maxLength: 6,
+          }),
+          async (people) => {
+            const subjects = await Promise.all(
+              people.map(async ({ state }) => {
+                const subject = randomUUID();
+                if (state !== 'new') await vault.keyFor(subject);
+                if (state === 'erased') await vault.erase(subject, erasure);
+                return subject;
+              }),
+            );
+            const asked = subjects.flatMap((s, i) => Array.from({ length: people[i]!.repeats + 1 }, () => s));
+            const keys = await vault.keysFor(asked);
+            expect(new Set(keys.keys())).toEqual(new Set(subjects));
+            for (const [i, subject] of subjects.entries()) {
+              if (people[i]!.state === 'erased') expect(keys.get(subject)).toBeNull();
+              else expect(keys.get(subject)!.equals(await vault.keyFor(subject))).toBe(true);
+            }
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
     it('refuses subject ids that are not UUIDs', async () => {
       await expect(vault.keyFor('1234567')).rejects.toThrow('Subject id must be a UUID');
       await expect(vault.find(['ect-1'])).rejects.toThrow('Subject id must be a UUID');
+      await expect(vault.keysFor([randomUUID(), 'ect-1'])).rejects.toThrow('Subject id must be a UUID');
     });
   });
 }
@@ -194,6 +247,45 @@ function sqlKeyVaultSuite(
       const subject = randomUUID();
       const [a, b] = await Promise.all([vault().keyFor(subject), vault().keyFor(subject)]);
       expect(a.equals(b)).toBe(true);
+    });
+
+    it('creates or reads a registration’s three keys in one statement, new or not cached', async () => {
+      const [ect, mentor, tutor] = [randomUUID(), randomUUID(), randomUUID()];
+      await vault().keyFor(mentor);
+      queries = 0;
+      const created = await vault().keysFor([ect, mentor, tutor]);
+      expect(queries).toBe(1);
+      const reread = await vault().keysFor([ect, mentor, tutor]);
+      expect(queries).toBe(2);
+      for (const subject of [ect, mentor, tutor])
+        expect(reread.get(subject)!.equals(created.get(subject)!)).toBe(true);
+    });
+
+    it('a key already being fetched is waited for, not asked for again', async () => {
+      const v = vault();
+      const [ect, mentor] = [randomUUID(), randomUUID()];
+      queries = 0;
+      const [warm, single, both] = await Promise.all([
+        v.keysFor([ect, mentor]),
+        v.keyFor(ect),
+        v.keysFor([mentor, ect]),
+      ]);
+      expect(queries).toBe(1);
+      expect(single.equals(warm.get(ect)!)).toBe(true);
+      expect(both.get(mentor)!.equals(warm.get(mentor)!)).toBe(true);
+    });
+
+    it('processes creating overlapping sets of keys at once agree on every key', async () => {
+      const subjects = Array.from({ length: 6 }, () => randomUUID());
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          vault().keysFor(i % 2 === 0 ? subjects : [...subjects].reverse().slice(0, 4 + (i % 3))),
+        ),
+      );
+      const truth = await vault().keysFor(subjects);
+      for (const keys of results) {
+        for (const [subject, key] of keys) expect(key!.equals(truth.get(subject)!)).toBe(true);
+      }
     });
 
     it('erasure evicts at once here, and elsewhere once the cache entry expires', async () => {

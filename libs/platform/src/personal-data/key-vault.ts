@@ -32,6 +32,11 @@ export interface ErasureTombstone extends ErasureRequest {
 export interface KeyVault {
   /** The subject's key, created on first use. @throws SubjectErasedError when the subject was erased. */
   keyFor(subjectId: string): Promise<Buffer>;
+  /**
+   * `keyFor` for many subjects at once (the people one event names), in one round trip for those not cached;
+   * `null` for an erased subject, whose caller decides whether that is an error. Keyed as asked.
+   */
+  keysFor(subjectIds: readonly string[]): Promise<Map<string, Buffer | null>>;
   /** Keys of many subjects in one round trip; `null` for an erased subject or one that never had a key. */
   find(subjectIds: readonly string[]): Promise<Map<string, Buffer | null>>;
   /** Deletes the subject's key and records a tombstone. Idempotent: a second erasure keeps the first record. */
@@ -96,6 +101,20 @@ export class MemoryKeyVault implements KeyVault {
       this.keys.set(id, key);
     }
     return Buffer.from(key);
+  }
+
+  async keysFor(subjectIds: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const found = new Map<string, Buffer | null>();
+    for (const subjectId of subjectIds) {
+      const id = normaliseSubjectId(subjectId);
+      if (this.tombstones.has(id)) {
+        found.set(subjectId, null);
+        continue;
+      }
+      if (!this.keys.has(id)) this.keys.set(id, newDataKey());
+      found.set(subjectId, Buffer.from(this.keys.get(id)!));
+    }
+    return found;
   }
 
   async find(subjectIds: readonly string[]): Promise<Map<string, Buffer | null>> {
@@ -189,6 +208,8 @@ export class SqlKeyVault implements KeyVault {
   private readonly masterKey: Buffer;
   private readonly table: string;
   private readonly cache: LruCache<string, Cached>;
+  /** Subjects whose key a statement in flight is fetching or creating. */
+  private readonly pending = new Map<string, Promise<Cached>>();
 
   constructor(options: SqlKeyVaultOptions) {
     if (options.masterKey.length !== 32) throw new RangeError('SqlKeyVault: masterKey must be 32 bytes');
@@ -222,31 +243,90 @@ export class SqlKeyVault implements KeyVault {
   }
 
   async keyFor(subjectId: string): Promise<Buffer> {
-    const id = normaliseSubjectId(subjectId);
-    const cached = this.cache.get(id);
-    if (cached === null) throw new SubjectErasedError(subjectId);
-    if (cached) return Buffer.from(cached);
+    const key = (await this.keysFor([subjectId])).get(subjectId);
+    if (!key) throw new SubjectErasedError(subjectId);
+    return key;
+  }
 
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const { rows } = await this.query(
-        `SELECT wrapped_key, erased_at FROM ${this.table} WHERE subject_id = $1`,
-        [id],
-      );
-      if (rows.length > 0)
-        return Buffer.from(this.remember(id, rows[0].wrapped_key, rows[0].erased_at, subjectId));
-
-      const key = newDataKey();
-      const inserted = await this.query(
-        `INSERT INTO ${this.table} (subject_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`,
-        [id, wrapKey(this.masterKey, id, key)],
-      );
-      if (inserted.rows.length > 0) {
-        this.cache.set(id, key);
-        return Buffer.from(key);
-      }
-      // Another process created it between our SELECT and INSERT: read theirs.
+  /**
+   * The subjects not cached are read, and those without a row given a new key, in ONE statement: a
+   * registration names three people (the ECT, who is new, and their mentor and tutor), and a key used to cost
+   * a SELECT and then an INSERT each. A subject another call is already fetching waits for that call instead
+   * of asking again (the cipher and a handler warming the same keys up).
+   */
+  async keysFor(subjectIds: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const ids = subjectIds.map(normaliseSubjectId);
+    const sources = new Map<string, Cached | Promise<Cached>>();
+    const toFetch: string[] = [];
+    for (const id of ids) {
+      if (sources.has(id)) continue;
+      const cached = this.cache.get(id);
+      const pending = this.pending.get(id);
+      if (cached !== undefined) sources.set(id, cached);
+      else if (pending) sources.set(id, pending);
+      else toFetch.push(id);
     }
-    throw new Error(`Key vault: could not create or read the key of subject ${subjectId}`);
+    if (toFetch.length > 0) {
+      const fetched = this.createOrRead(toFetch);
+      for (const id of toFetch) {
+        const one = fetched.then((keys) => keys.get(id)!);
+        const settled = () => {
+          if (this.pending.get(id) === one) this.pending.delete(id);
+        };
+        this.pending.set(id, one);
+        one.then(settled, settled);
+        sources.set(id, one);
+      }
+    }
+    const found = new Map<string, Buffer | null>();
+    for (const [i, subjectId] of subjectIds.entries()) {
+      const key = await sources.get(ids[i]!)!;
+      found.set(subjectId, key && Buffer.from(key));
+    }
+    return found;
+  }
+
+  /**
+   * Inserts a freshly wrapped key for each subject, keeping the row of those that have one (or a tombstone),
+   * and returns every subject's key: the inserted rows come back from the insert, the existing ones from the
+   * statement's snapshot. A row another transaction committed after that snapshot is in neither: asked
+   * again. Subjects are inserted in id order, so two batches naming the same people cannot deadlock.
+   */
+  private async createOrRead(ids: string[]): Promise<Map<string, Buffer | null>> {
+    const keys = new Map<string, Buffer | null>();
+    let missing = [...ids].sort();
+    for (let attempt = 0; attempt < 2 && missing.length > 0; attempt++) {
+      const fresh = new Map(missing.map((id) => [id, newDataKey()]));
+      const { rows } = await this.query(
+        `WITH wanted AS (
+           SELECT w.subject_id, decode(w.wrapped, 'hex') AS wrapped_key
+           FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS w(subject_id, wrapped, ord)
+           ORDER BY w.ord
+         ), created AS (
+           INSERT INTO ${this.table} (subject_id, wrapped_key) SELECT subject_id, wrapped_key FROM wanted
+           ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id
+         )
+         SELECT k.subject_id::text AS subject_id, k.wrapped_key, k.erased_at, false AS created
+         FROM ${this.table} k WHERE k.subject_id = ANY($1::uuid[])
+         UNION ALL
+         SELECT subject_id::text, NULL, NULL, true FROM created`,
+        [missing, missing.map((id) => wrapKey(this.masterKey, id, fresh.get(id)!).toString('hex'))],
+      );
+      for (const row of rows) {
+        const id = String(row.subject_id).toLowerCase();
+        if (row.created) {
+          const key = fresh.get(id)!;
+          this.cache.set(id, key);
+          keys.set(id, key);
+        } else keys.set(id, this.rememberOrNull(id, row.wrapped_key, row.erased_at));
+      }
+      // Another process created these between our snapshot and our insert: read theirs.
+      missing = missing.filter((id) => !keys.has(id));
+    }
+    if (missing.length > 0) {
+      throw new Error(`Key vault: could not create or read the keys of subjects ${missing.join(', ')}`);
+    }
+    return keys;
   }
 
   async find(subjectIds: readonly string[]): Promise<Map<string, Buffer | null>> {
@@ -314,12 +394,6 @@ export class SqlKeyVault implements KeyVault {
   /** Forgets every cached key, e.g. after a master key rotation. */
   clearCache(): void {
     this.cache.clear();
-  }
-
-  private remember(id: string, wrapped: Uint8Array | null, erasedAt: unknown, asGiven: string): Buffer {
-    const key = this.rememberOrNull(id, wrapped, erasedAt);
-    if (!key) throw new SubjectErasedError(asGiven);
-    return key;
   }
 
   private rememberOrNull(id: string, wrapped: Uint8Array | null, erasedAt: unknown): Buffer | null {

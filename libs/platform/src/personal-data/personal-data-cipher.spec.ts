@@ -141,6 +141,20 @@ describe('PersonalDataCipher', () => {
     );
   });
 
+  it('seals an event naming several people with one key lookup', async () => {
+    const { vault, cipher } = setup();
+    const keysFor = jest.spyOn(vault, 'keysFor');
+    const keyFor = jest.spyOn(vault, 'keyFor');
+    const erasedBefore = randomUUID();
+    await cipher.encryptEventData({
+      ...registered(),
+      personal: { ...registered().personal, [erasedBefore]: null },
+    });
+    expect(keysFor).toHaveBeenCalledTimes(1);
+    expect(keysFor.mock.calls[0][0]).toEqual([ect, mentor]);
+    expect(keyFor).not.toHaveBeenCalled();
+  });
+
   it('decrypts a page of 1,000 events with one key lookup', async () => {
     const { vault, cipher } = setup();
     const people = Array.from({ length: 50 }, () => randomUUID());

@@ -11,7 +11,7 @@
  * Everything outside `data.personal` is left exactly as it was.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { isSystemSubject, normaliseSubjectId, type KeyVault } from './key-vault.js';
+import { isSystemSubject, normaliseSubjectId, SubjectErasedError, type KeyVault } from './key-vault.js';
 
 export const PERSONAL_DATA_CIPHER = Symbol('PersonalDataCipher');
 
@@ -92,18 +92,24 @@ export class PersonalDataCipher {
   async encryptEventData<T extends EventData>(data: T): Promise<T> {
     const personal = personalOf(data);
     if (!personal) return data;
-    const sealed = await Promise.all(
-      Object.entries(personal).map(async ([subjectId, fields]): Promise<[string, JsonValue]> => {
-        normaliseSubjectId(subjectId);
-        if (isSystemSubject(subjectId))
-          throw new TypeError(`Subject ${subjectId} is a system key, not a person`);
-        if (fields === null || isEncryptedFields(fields)) return [subjectId, fields as JsonValue];
-        if (!isPlainObject(fields))
-          throw new TypeError(`data.personal["${subjectId}"] must be an object or null`);
-        const key = await this.vault.keyFor(subjectId);
-        return [subjectId, encryptFields(key, subjectId, fields as PersonalFields) as unknown as JsonValue];
-      }),
-    );
+    const subjects: string[] = [];
+    for (const [subjectId, fields] of Object.entries(personal)) {
+      normaliseSubjectId(subjectId);
+      if (isSystemSubject(subjectId))
+        throw new TypeError(`Subject ${subjectId} is a system key, not a person`);
+      if (fields === null || isEncryptedFields(fields)) continue;
+      if (!isPlainObject(fields))
+        throw new TypeError(`data.personal["${subjectId}"] must be an object or null`);
+      subjects.push(subjectId);
+    }
+    // Every person's key in one vault call (one round trip for those not cached), not one call each.
+    const keys = subjects.length > 0 ? await this.vault.keysFor(subjects) : new Map<string, Buffer | null>();
+    const sealed = Object.entries(personal).map(([subjectId, fields]): [string, JsonValue] => {
+      if (fields === null || isEncryptedFields(fields)) return [subjectId, fields as JsonValue];
+      const key = keys.get(subjectId);
+      if (!key) throw new SubjectErasedError(subjectId);
+      return [subjectId, encryptFields(key, subjectId, fields as PersonalFields) as unknown as JsonValue];
+    });
     return { ...data, personal: Object.fromEntries(sealed) } as T;
   }
 
