@@ -56,7 +56,10 @@ export const EctEntity = new EntitySchema<EctRow>({
   indices: [
     { name: 'ects_school_phase', columns: ['schoolUrn', 'phase'] },
     { name: 'ects_cohort', columns: ['cohort'] },
-    { name: 'ects_last_name', columns: ['lastName', 'firstName'] },
+    // The register's order (GET /ects), ties broken by id: without the id, PostgreSQL read every ECT sharing
+    // the first page's last name and first name, with its state, then sorted them (national data set: 270 of
+    // the same name, 47 ms a page; with it, 2.3 ms).
+    { name: 'ects_name_order', columns: ['lastName', 'firstName', 'id'] },
   ],
 });
 
