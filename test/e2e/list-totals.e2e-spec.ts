@@ -68,4 +68,35 @@ describe('list totals follow the read model (kept per checkpoint version)', () =
     // A page past the end (no rows, so no version read with it) still counts.
     expect(await total(hub, position, '?page=9')).toBe(3);
   });
+
+  it('pages through ECTs of the same name in one order, each ECT once: last name, first name, then id', async () => {
+    let position = '';
+    for (let n = 10; n < 17; n++) {
+      const same = { ...ect(n, SCHOOL.urn), lastName: n % 3 === 0 ? 'Aardvark' : 'Aaron', firstName: 'Sam' };
+      position = (
+        await t.http.post('/api/v1/ects').set('Authorization', `Bearer ${hub}`).send(same).expect(201)
+      ).headers['x-log-position'] as string;
+    }
+    const page = async (n: number) =>
+      (
+        await t.http
+          .get(`/api/v1/ects?schoolUrn=${SCHOOL.urn}&pageSize=2&page=${n}`)
+          .set('Authorization', `Bearer ${hub}`)
+          .set('X-Min-Log-Position', position)
+          .expect(200)
+      ).body as { items: { id: string; lastName: string; firstName: string }[]; total: number };
+    const first = await page(1);
+    const pages = [first, ...(await Promise.all([2, 3, 4, 5].map(page)))];
+    const seen = pages.flatMap((p) => p.items);
+    expect(seen).toHaveLength(first.total);
+    expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+    const key = (e: { id: string; lastName: string; firstName: string }) => [e.lastName, e.firstName, e.id];
+    const sorted = [...seen].sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+      return 0;
+    });
+    expect(seen.map((e) => e.id)).toEqual(sorted.map((e) => e.id));
+    expect(seen.slice(0, 2).map((e) => e.lastName)).toEqual(['Aardvark', 'Aardvark']);
+  });
 });
