@@ -10,13 +10,11 @@ import {
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import { conflict } from '#induction/shared/domain-error.js';
 import type { Decider, DomainEvent } from '#induction/shared/decider.js';
-import { surveyDecider } from '#induction/survey/annual-survey.decider.js';
 import { MemoryKeyVault } from '#platform/personal-data/key-vault.js';
 import { PersonalDataCipher } from '#platform/personal-data/personal-data-cipher.js';
 import { PersonalDataEventStore } from '#platform/runtime/personal-data-event-store.js';
 import type { Principal } from '../auth/principal.js';
 import type { CommandContext } from '../http/command-context.js';
-import { toSurveyEvent } from '../surveys/survey.handlers.js';
 import { StreamCommandRunner } from './stream-command-runner.js';
 import { StreamFolds } from './stream-folds.js';
 
@@ -244,35 +242,6 @@ describe('StreamFolds: the command path keeps its folds and reads only what was 
     await store.append('big', [1, 2, 3, 4, 5, 6].map(legacy));
     expect((await foldOf(runner, 'big')).state.total).toBe(21);
     expect(runner.folds.size).toEqual({ streams: 2, events: 4 });
-  });
-
-  it('a survey stream: responses fold on from the kept state, as a full fold would', async () => {
-    const store = new CountingStore();
-    const folds = new StreamFolds(store, { maxEvents: 100 });
-    const metadata = { actor: 'spec', correlationId: 'c', causationId: 'c' };
-    const invited = (n: number) => ({
-      eventId: randomUUID(),
-      type: 'SurveyRespondentInvited',
-      schemaVersion: 1,
-      data: {
-        invitationId: `inv-${n}`,
-        schoolUrn: String(100000 + n),
-        role: 'head',
-        tokenHash: `hash-${n}`,
-        expiresOn: '2026-07-10',
-        invitedOn: '2026-06-01',
-      },
-      metadata,
-    });
-    await store.append('survey-2025', [1, 2, 3].map(invited));
-    await folds.fold('survey-2025', surveyDecider, toSurveyEvent);
-    await store.append('survey-2025', [invited(4)]);
-    const kept = await folds.fold('survey-2025', surveyDecider, toSurveyEvent);
-    const full = (await store.readStream('survey-2025'))
-      .map(toSurveyEvent)
-      .reduce(surveyDecider.evolve, surveyDecider.initialState());
-    expect(kept.state).toEqual(full);
-    expect(store.reads.map((r) => r.events)).toEqual([3, 1, 4]);
   });
 
   it('property: interleaved writers, legacy events, evictions and erasures never give a state other than a full fold', async () => {
