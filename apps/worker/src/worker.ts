@@ -45,6 +45,8 @@ export async function startWorker(
 ): Promise<LedgerWorker> {
   const runner = new ProjectionRunner(runtime.dataSource, runtime.eventStore, projections, {
     pollIntervalMs: runtime.config.projectionPollMs,
+    // Woken by the store's append notifications (PostgreSQL); polls every projectionPollMs without them.
+    safetyPollMs: runtime.config.projectionSafetyPollMs,
     onError: (projection, error) =>
       logger.error({ err: error, projection }, 'projection batch failed; retrying'),
   });

@@ -98,6 +98,14 @@ export interface AppendWatch {
    * False: appends by other processes may go unheard, and the caller polls as if there were no watch.
    */
   readonly live: boolean;
+  /**
+   * True when events are committed that `readAll` does not return yet: they sit behind an older transaction
+   * still open (which may be one that appends nothing, so no notification comes when it ends and they show).
+   * A reader that read after a notification and must see them soon reads again after a short pause while this
+   * holds. Ask it BEFORE the read it guards: false then means that read returns everything committed so far.
+   * Absent: the store never holds committed events back.
+   */
+  commitsHidden?(): Promise<boolean>;
   /** Stops calling `onAppend`. */
   close(): void;
 }

@@ -5,6 +5,7 @@ import { PostgresEventStore } from '#event-store/postgres/postgres-event-store.j
 import type { AppConfig } from '#platform/config/app-config.js';
 import { systemClock } from '#platform/clock/clock.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
+import { listenerBackends } from '../../../../test/support/listener-backends.js';
 import { describeWithEnv } from '../../../../test/support/requires-env.js';
 import { createLedgerDomain, type LedgerDomain } from '../domain/ledger-domain.js';
 import type { CommandContext } from '../http/command-context.js';
@@ -86,14 +87,6 @@ describeWithEnv('DATABASE_URL', 'CalendarService listening for appends (real Pos
     await api.store.close();
     await api.pool.end();
   };
-
-  const listenerBackends = async (pool: pg.Pool) =>
-    (
-      await pool.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'
-           AND pid <> pg_backend_pid()`,
-      )
-    ).rows.map((r) => r.pid);
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseUrl!);

@@ -257,6 +257,7 @@ export class PostgresEventStore implements EventStore {
       get live() {
         return listener?.ready() ?? false;
       },
+      commitsHidden: () => this.hasPending(),
       close: () => {
         this.appendWatchers.delete(onAppend);
       },

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       hubSchoolUrns: [],
       notifyApiKey: null,
       projectionPollMs: 100,
+      projectionSafetyPollMs: 10_000,
       readWaitTimeoutMs: 5000,
       apiRateLimit: 1000,
       apiRateLimitWindowSeconds: 60,
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       HUB_SCHOOL_URNS: '100000, 123456,123456',
       NOTIFY_API_KEY: 'notify-key',
       PROJECTION_POLL_MS: '250',
+      PROJECTION_SAFETY_POLL_MS: '30000',
       READ_WAIT_TIMEOUT_MS: '0',
       API_RATE_LIMIT: '0',
       API_RATE_LIMIT_WINDOW_SECONDS: '900',
@@ -97,6 +99,7 @@ describe('loadConfig', () => {
       hubSchoolUrns: ['100000', '123456'],
       notifyApiKey: 'notify-key',
       projectionPollMs: 250,
+      projectionSafetyPollMs: 30_000,
       readWaitTimeoutMs: 0,
       apiRateLimit: 0,
       apiRateLimitWindowSeconds: 900,
@@ -175,6 +178,10 @@ describe('loadConfig', () => {
     [
       { READ_WAIT_TIMEOUT_MS: '-1' },
       'READ_WAIT_TIMEOUT_MS must be an integer between 0 and 120000 (got "-1")',
+    ],
+    [
+      { PROJECTION_SAFETY_POLL_MS: '0' },
+      'PROJECTION_SAFETY_POLL_MS must be an integer between 1 and 3600000 (got "0")',
     ],
     [{ API_RATE_LIMIT: 'lots' }, 'API_RATE_LIMIT must be an integer between 0 and 100000000 (got "lots")'],
     [

@@ -54,6 +54,8 @@ export interface AppConfig {
   /** 32 bytes. Wraps every per-person key in the key vault. */
   readonly piiMasterKey: Buffer;
   readonly projectionPollMs: number;
+  /** The worker's projections' idle read while the event store's append notifications flow (PostgreSQL). */
+  readonly projectionSafetyPollMs: number;
   readonly readWaitTimeoutMs: number;
   /** Requests one API token (or, without a valid token, one client address) may make to /api/v1 per window; 0: no limit. */
   readonly apiRateLimit: number;
@@ -155,6 +157,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'PROJECTION_POLL_MS',
     default: '100',
     description: 'How often projections poll for new events when the store cannot push them.',
+  },
+  {
+    name: 'PROJECTION_SAFETY_POLL_MS',
+    default: '10000',
+    description:
+      "How often the worker's projections read the log while the event store notifies them of appends (PostgreSQL's LISTEN), in case a notification is lost.",
   },
   {
     name: 'READ_WAIT_TIMEOUT_MS',
@@ -375,6 +383,10 @@ class RawEnvironment {
   @Expose() @apply(...requiredInProduction('PII_MASTER_KEY')) @IsKey32() PII_MASTER_KEY?: string;
   @Expose() @ValidateIf(isSet('PROJECTION_POLL_MS')) @IsIntegerBetween(1, 60_000) PROJECTION_POLL_MS?: string;
   @Expose()
+  @ValidateIf(isSet('PROJECTION_SAFETY_POLL_MS'))
+  @IsIntegerBetween(1, 3_600_000)
+  PROJECTION_SAFETY_POLL_MS?: string;
+  @Expose()
   @ValidateIf(isSet('READ_WAIT_TIMEOUT_MS'))
   @IsIntegerBetween(0, 120_000)
   READ_WAIT_TIMEOUT_MS?: string;
@@ -514,6 +526,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     notifyApiKey: raw.NOTIFY_API_KEY ?? null,
     piiMasterKey: decodeKey32(secret('PII_MASTER_KEY'))!,
     projectionPollMs: Number(raw.PROJECTION_POLL_MS ?? 100),
+    projectionSafetyPollMs: Number(raw.PROJECTION_SAFETY_POLL_MS ?? 10_000),
     readWaitTimeoutMs: Number(raw.READ_WAIT_TIMEOUT_MS ?? 5000),
     apiRateLimit: Number(raw.API_RATE_LIMIT ?? 1000),
     apiRateLimitWindowSeconds: Number(raw.API_RATE_LIMIT_WINDOW_SECONDS ?? 60),
@@ -551,6 +564,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     hubSchoolUrns: config.hubSchoolUrns,
     notifyConfigured: config.notifyApiKey !== null,
     projectionPollMs: config.projectionPollMs,
+    projectionSafetyPollMs: config.projectionSafetyPollMs,
     readWaitTimeoutMs: config.readWaitTimeoutMs,
     apiRateLimit: config.apiRateLimit,
     apiRateLimitWindowSeconds: config.apiRateLimitWindowSeconds,

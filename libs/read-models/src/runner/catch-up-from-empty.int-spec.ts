@@ -1,45 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
-import type { RecordedEvent } from '#event-store/event-store.port.js';
+import type { DataSource } from 'typeorm';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { catchUpFromEmpty } from './catch-up-from-empty.js';
 import { ProjectionRunner } from './projection-runner.js';
+import { countedEvents, countingProjection } from './testing/counting-projection.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const d = databaseUrl ? describe : describe.skip;
 
 /** Two toy projections counting events per stream, each in a table of its own. */
-const countEntity = (table: string) =>
-  new EntitySchema<{ streamId: string; n: number }>({
-    name: `CatchUpSpec_${table}`,
-    tableName: table,
-    columns: { streamId: { name: 'stream_id', type: 'text', primary: true }, n: { type: 'int' } },
-  });
-const counting = (name: string, table: string): Projection => ({
-  name,
-  tables: [table],
-  entities: [countEntity(table)],
-  async apply(events: readonly RecordedEvent[], em: EntityManager) {
-    await em.query(
-      `INSERT INTO ${table} (stream_id, n) SELECT s, count(*) FROM unnest($1::text[]) AS s GROUP BY s
-       ON CONFLICT (stream_id) DO UPDATE SET n = ${table}.n + excluded.n`,
-      [events.map((e) => e.streamId)],
-    );
-  },
-});
-const fresh = counting('catch-up-spec-fresh', 'catch_up_spec_fresh');
-const started = counting('catch-up-spec-started', 'catch_up_spec_started');
+const fresh = countingProjection('catch-up-spec-fresh', 'catch_up_spec_fresh');
+const started = countingProjection('catch-up-spec-started', 'catch_up_spec_started');
 
 d('catchUpFromEmpty (skipped: set DATABASE_URL)', () => {
   let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   const store = new MemoryEventStore();
-  const total = async (table: string) =>
-    Number((await dataSource.query(`SELECT coalesce(sum(n), 0)::int AS n FROM ${table}`))[0].n);
+  const total = (table: string) => countedEvents(dataSource, table);
   const append = async (count: number) => {
     for (let i = 0; i < count; i++)
       await store.append(`s-${i % 5}`, [

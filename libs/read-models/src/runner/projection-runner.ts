@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventStore, LogPosition, RecordedEvent } from '#event-store/event-store.port.js';
+import type { AppendWatch, EventStore, LogPosition, RecordedEvent } from '#event-store/event-store.port.js';
 import { comparePositions } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
 import {
@@ -10,7 +10,16 @@ import {
 
 export interface ProjectionRunnerOptions {
   batchSize?: number;
+  /** How often an idle loop reads the log when the store does not tell the runner of appends. */
   pollIntervalMs?: number;
+  /**
+   * Set: the runner watches the store's appends (`watchAppends`; PostgreSQL's LISTEN) and every append wakes
+   * the loops at once; while that watch is live an idle loop reads only every `safetyPollMs` (in case a
+   * notification is lost), or every `pollIntervalMs` while commits are hidden behind an older open
+   * transaction. While the watch is not live (the LISTEN connection is down; PGlite; EventStoreDB) the loops
+   * poll every `pollIntervalMs` as without it. Unset: no watch.
+   */
+  safetyPollMs?: number;
   /** How often a runner that does not hold a projection's claim tries again (another worker holds it). */
   claimRetryMs?: number;
   onError?: (projection: string, error: unknown) => void;
@@ -51,8 +60,17 @@ export class ProjectionRunner {
   private readonly pollIntervalMs: number;
   private readonly claimRetryMs: number;
   private stopped = false;
-  /** The loops' pending sleeps, each woken (and removed) by `poke`, `stop` or its own timer. */
-  private readonly sleepers = new Set<() => void>();
+  /**
+   * The loops' pending sleeps, each woken (and removed) by `stop`, its own timer or, when its value is true,
+   * `poke` (a claim retry is not: a standby worker would try every claim on every append).
+   */
+  private readonly sleepers = new Map<() => void, boolean>();
+  /** Counts pokes, so a loop poked while it was reading does not then sleep through that poke. */
+  private pokes = 0;
+  /** With `safetyPollMs`: the store's append watch, which pokes. */
+  private watch: AppendWatch | null = null;
+  /** The `commitsHidden` check in flight, shared by the loops that wake together (see `readyToRead`). */
+  private hiddenCheck: { pokes: number; hidden: Promise<boolean> } | null = null;
   private loops: Promise<void>[] = [];
   private claimConnection: {
     query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -109,7 +127,14 @@ export class ProjectionRunner {
       release: () => runner.release(),
     };
     this.stopped = false;
+    if (this.options.safetyPollMs !== undefined)
+      this.watch = this.store.watchAppends?.(() => this.poke()) ?? null;
     this.loops = [...this.running.values()].map((r) => this.loop(r));
+  }
+
+  /** True while the store's append watch is live: idle loops read on appends and on the safety poll. */
+  get watching(): boolean {
+    return this.watch?.live ?? false;
   }
 
   /** Sleeps pending now: at most one per loop (a regression test holds it to that). */
@@ -117,14 +142,20 @@ export class ProjectionRunner {
     return this.sleepers.size;
   }
 
-  /** Wakes every loop now (after an in-process append), instead of at the next poll. */
+  /**
+   * Wakes every idle loop now, instead of at the next poll (the append watch calls it on every append it
+   * hears; a loop reading now reads again when it is done).
+   */
   poke(): void {
-    for (const wake of [...this.sleepers]) wake();
+    this.pokes++;
+    for (const [wake, pokeable] of [...this.sleepers]) if (pokeable) wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.poke();
+    this.watch?.close();
+    this.watch = null;
+    for (const wake of [...this.sleepers.keys()]) wake();
     await Promise.all(this.loops);
     this.loops = [];
     if (this.claimConnection) {
@@ -168,18 +199,55 @@ export class ProjectionRunner {
     while (!this.stopped) {
       try {
         if (!r.claimed && !(await this.claim(r))) {
-          await this.sleep(this.claimRetryMs);
+          await this.sleep(this.claimRetryMs, { pokeable: false });
           continue;
         }
+        const { pokes, hidden } = await this.readyToRead();
         const applied = await this.step(r);
         r.lastError = null;
-        if (applied === 0) await this.sleep(this.pollIntervalMs);
+        if (applied === 0) await this.sleep(hidden ? this.pollIntervalMs : this.idlePollMs(), { pokes });
       } catch (error) {
         r.lastError = error instanceof Error ? error.message : String(error);
         this.options.onError?.(r.projection.name, error);
         await this.sleep(Math.max(this.pollIntervalMs, 1000));
       }
     }
+  }
+
+  /** How long an idle loop sleeps when no commit is hidden: the safety poll while the watch is live. */
+  private idlePollMs(): number {
+    const { safetyPollMs } = this.options;
+    return safetyPollMs !== undefined && this.watching ? safetyPollMs : this.pollIntervalMs;
+  }
+
+  /**
+   * Before a loop reads: the poke count a sleep after the read must not miss, and, while the watch is live,
+   * whether committed events are hidden behind an older open transaction. `readAll` returns no event while
+   * an older transaction may still commit one (so none is ever skipped), but the commit that ends that
+   * transaction need not notify (it may append nothing), so after an empty read the loop would sleep the
+   * safety poll with events waiting; while any are hidden it polls at `pollIntervalMs` instead, as without a
+   * watch. Asked before the read: false then means the read returns everything committed so far, and
+   * anything committed after it comes with a notification (a poke after `pokes`). The loops woken by one
+   * poke share one check; a loop joining it takes its poke count, so a poke since the check began wakes it.
+   */
+  private async readyToRead(): Promise<{ pokes: number; hidden: boolean }> {
+    const watch = this.watch;
+    if (!watch?.commitsHidden || !watch.live) return { pokes: this.pokes, hidden: false };
+    let shared = this.hiddenCheck;
+    if (!shared) {
+      const started = {
+        pokes: this.pokes,
+        hidden: watch.commitsHidden().then(
+          (hidden) => hidden,
+          () => true,
+        ),
+      };
+      this.hiddenCheck = shared = started;
+      void started.hidden.finally(() => {
+        if (this.hiddenCheck === started) this.hiddenCheck = null;
+      });
+    }
+    return { pokes: shared.pokes, hidden: await shared.hidden };
   }
 
   /** One batch, after any step of this projection in progress (the loop's or `catchUp()`'s). */
@@ -214,10 +282,15 @@ export class ProjectionRunner {
     return batch.length;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** `pokes`: the poke count before the read this sleep follows; a poke since then ends it at once. */
+  private sleep(
+    ms: number,
+    { pokes, pokeable = true }: { pokes?: number; pokeable?: boolean } = {},
+  ): Promise<void> {
     // Stopped while stepping (no sleep to wake then): do not start a poll interval's sleep.
     if (this.stopped) return Promise.resolve();
-    // A set, not a chain of wakers each calling the one before: every sleep that timed out while a newer one
+    if (pokes !== undefined && pokes !== this.pokes) return Promise.resolve();
+    // A map of sleeps, not a chain of wakers each calling the one before: every sleep that timed out while a newer one
     // was pending stayed linked, so the chain grew by the loops' poll rate (11 projections at 100 ms: ~110 a
     // second) until a poke recursed through all of it and overflowed the stack (the national bench's worker,
     // minutes after start).
@@ -228,7 +301,7 @@ export class ProjectionRunner {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      this.sleepers.set(done, pokeable);
     });
   }
 }
