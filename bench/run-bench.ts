@@ -34,6 +34,7 @@ import {
   serverVersion,
 } from './support/database.js';
 import { renderMarkdown } from './support/report.js';
+import { reorderLogByTime } from './support/reorder-log.js';
 
 export interface BenchResults {
   startedAt: string;
@@ -50,7 +51,7 @@ export interface BenchResults {
     loadAverage: { start: number; end: number };
   };
   /** The database the run used; a kept one can be reused with `--reuse-database <name>`. */
-  database: { name: string; kept: boolean; reused: boolean };
+  database: { name: string; kept: boolean; reused: boolean; order?: 'time' };
   /** The phases run (`--only`); a phase not run is absent below. */
   phases: Phase[];
   appends?: AppendResults;
@@ -80,6 +81,8 @@ interface DataSetComment {
   schools: number;
   seed: number;
   generation: NonNullable<BenchResults['generation']>;
+  /** `time`: the log was reordered by business date after generation (`--order time`); absent: as generated. */
+  order?: 'time';
 }
 
 function parsePhases(only: string | undefined, skipHttp: boolean): Phase[] {
@@ -119,12 +122,20 @@ async function main(argv: string[]): Promise<number> {
       'database-name': { type: 'string' },
       'reuse-database': { type: 'string' },
       only: { type: 'string' },
+      order: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
   const reuse = values['reuse-database'];
   let phases = parsePhases(values.only, values['skip-http'] ?? false);
+  const order = values.order ?? 'generated';
+  if (order !== 'generated' && order !== 'time') {
+    throw new Error(`--order: "${order}" is neither "generated" nor "time"`);
+  }
   if (reuse !== undefined) phases = phases.filter((p) => p !== 'generate');
+  if (order === 'time' && !phases.includes('generate')) {
+    throw new Error('--order time reorders the log a run generates: it needs the generate phase');
+  }
   // A generate-only run exists to keep its data set.
   const keep =
     reuse !== undefined || values['keep-database'] || (phases.length === 1 && phases[0] === 'generate');
@@ -219,6 +230,17 @@ async function main(argv: string[]): Promise<number> {
             ),
         });
         log(`generated ${generation.events} events in ${generation.seconds.toFixed(1)} s`);
+        if (order === 'time') {
+          const client = await ledger.runtime.pool.connect();
+          try {
+            const reordered = await reorderLogByTime(client);
+            log(
+              `reordered the log by business date: ${reordered.events} events of ${reordered.streams} streams in ${reordered.seconds.toFixed(1)} s`,
+            );
+          } finally {
+            client.release();
+          }
+        }
         await ledger.runtime.pool.query('VACUUM ANALYZE event_store.events');
         const comment: DataSetComment = {
           scale: profile.name,
@@ -226,6 +248,7 @@ async function main(argv: string[]): Promise<number> {
           schools: profile.schools,
           seed,
           generation,
+          ...(order === 'time' ? { order } : {}),
         };
         await ledger.runtime.pool.query(
           `COMMENT ON DATABASE "${database.name}" IS ${pgLiteral(JSON.stringify(comment))}`,
@@ -286,7 +309,12 @@ async function main(argv: string[]): Promise<number> {
       scale: profile.name,
       seed,
       machine,
-      database: { name: database.name, kept: keep, reused: reuse !== undefined },
+      database: {
+        name: database.name,
+        kept: keep,
+        reused: reuse !== undefined,
+        ...(reused?.order === 'time' || order === 'time' ? { order: 'time' as const } : {}),
+      },
       phases,
       ...(appends ? { appends } : {}),
       ...(generation ? { generation } : {}),

@@ -167,31 +167,34 @@ export function scheduleAt(
   return schedule;
 }
 
+/** The data fields that carry an event's business date, in the order `eventDate` asks them. */
+export const EVENT_DATE_FIELDS = [
+  'registeredOn',
+  'submittedOn',
+  'receivedOn',
+  'decidedOn',
+  'checkedOn',
+  'recordedOn',
+  'grantedOn',
+  'reducedOn',
+  'correctedOn',
+  'chosenOn',
+  'withdrawnOn',
+  'pausedOn',
+  'resumedOn',
+  'notifiedOn',
+  'lodgedOn',
+  'determinedOn',
+  'reachedOn',
+  'since',
+  'from',
+  'leftOn',
+] as const;
+
 /** The business date an event carries (the first date field it has), else the London date it was recorded. */
 export function eventDate(event: RecordedEvent): string {
   const data = event.data as Record<string, unknown>;
-  for (const field of [
-    'registeredOn',
-    'submittedOn',
-    'receivedOn',
-    'decidedOn',
-    'checkedOn',
-    'recordedOn',
-    'grantedOn',
-    'reducedOn',
-    'correctedOn',
-    'chosenOn',
-    'withdrawnOn',
-    'pausedOn',
-    'resumedOn',
-    'notifiedOn',
-    'lodgedOn',
-    'determinedOn',
-    'reachedOn',
-    'since',
-    'from',
-    'leftOn',
-  ]) {
+  for (const field of EVENT_DATE_FIELDS) {
     const value = data[field];
     if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   }
