@@ -69,6 +69,18 @@ describe('list totals follow the read model (kept per checkpoint version)', () =
     expect(await total(hub, position, '?page=9')).toBe(3);
   });
 
+  it('keeps a total while the register stands still: a row changed behind its back shows in the next total only once the checkpoint moves', async () => {
+    let position = await register(4, OTHER.urn);
+    const before = await total(hub, position, `?schoolUrn=${OTHER.urn}`);
+    // Not something the service does: a test-only change to the table, which leaves the checkpoint alone.
+    await t.ledger.runtime.dataSource.query(`UPDATE ects SET phase = 'unregistered' WHERE trn = $1`, [
+      ect(4, OTHER.urn).trn,
+    ]);
+    expect(await total(hub, position, `?schoolUrn=${OTHER.urn}`)).toBe(before);
+    position = await register(5, SCHOOL.urn); // any batch the register applies is a new version
+    expect(await total(hub, position, `?schoolUrn=${OTHER.urn}`)).toBe(before - 1);
+  });
+
   it('pages through ECTs of the same name in one order, each ECT once: last name, first name, then id', async () => {
     let position = '';
     for (let n = 10; n < 17; n++) {
