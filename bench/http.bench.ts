@@ -152,14 +152,17 @@ async function stop(child: ChildProcess): Promise<void> {
 
 type RequestSpec = { method: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> };
 
-async function load(
-  base: string,
-  token: string,
-  name: string,
-  kind: HttpRow['kind'],
-  options: HttpBenchOptions,
-  next: () => RequestSpec,
-): Promise<HttpRow> {
+/** One pass of one request kind: where to send it, as whom, and the request each send makes. */
+interface Pass {
+  base: string;
+  token: string;
+  name: string;
+  kind: HttpRow['kind'];
+  options: HttpBenchOptions;
+  next: () => RequestSpec;
+}
+
+async function load({ base, token, name, kind, options, next }: Pass): Promise<HttpRow> {
   const samples: number[] = [];
   const statuses: Record<string, number> = {};
   const instance = autocannon({
@@ -194,12 +197,7 @@ async function load(
  * "paced" passes measured bursts of 20.
  */
 async function paced(
-  base: string,
-  token: string,
-  name: string,
-  kind: HttpRow['kind'],
-  options: HttpBenchOptions,
-  next: () => RequestSpec,
+  { base, token, name, kind, options, next }: Pass,
   ratePerSecond: number,
 ): Promise<HttpRow> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -310,15 +308,16 @@ async function loads(
   next: () => RequestSpec,
 ): Promise<HttpRow[]> {
   const rows: HttpRow[] = [];
+  const pass: Pass = { base: target.base, token: target.token, name, kind, options, next };
   if (options.ratePerSecond) {
     // Warm-up, not recorded: a second at saturation, so the paced pass's few hundred samples measure
     // compiled code paths and warm caches rather than the first requests' JIT.
-    await load(target.base, target.token, name, kind, { ...options, durationSeconds: 1 }, next);
+    await load({ ...pass, options: { ...options, durationSeconds: 1 } });
     await settle(target);
-    rows.push(await paced(target.base, target.token, name, kind, options, next, options.ratePerSecond));
+    rows.push(await paced(pass, options.ratePerSecond));
   }
   await settle(target);
-  rows.unshift(await load(target.base, target.token, name, kind, options, next));
+  rows.unshift(await load(pass));
   return rows;
 }
 

@@ -5,6 +5,7 @@ import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
 import { appendInterleaved } from './testing/interleaved-log.js';
+import { leftoverRebuildSchemas } from './testing/rebuild-schemas.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { rebuildProjection, rebuildProjections } from './projection-rebuild.js';
 
@@ -107,10 +108,7 @@ d('rebuildProjections (skipped: set DATABASE_URL)', () => {
       `SELECT name, prepare_position::text AS p FROM projection_checkpoints WHERE name LIKE 'rebuild-spec-%'`,
     )) as { name: string; p: string }[];
     expect(checkpoints.map((c) => c.p)).toEqual([String(head!.prepare), String(head!.prepare)]);
-    const leftovers = (await dataSource.query(
-      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%'`,
-    )) as unknown[];
-    expect(leftovers).toEqual([]);
+    expect(await leftoverRebuildSchemas(dataSource)).toEqual([]);
   }, 60_000);
 
   it('keeps the indexes a projection reads through while it applies, and defers the rest to after the load', async () => {
@@ -190,10 +188,7 @@ d('rebuildProjections (skipped: set DATABASE_URL)', () => {
       rebuildProjections(dataSource, store, [countProjection, failing], { batchSize: 10 }),
     ).rejects.toThrow('bees: page two is bad');
     expect(await live()).toEqual(before);
-    const leftovers = (await dataSource.query(
-      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%'`,
-    )) as unknown[];
-    expect(leftovers).toEqual([]);
+    expect(await leftoverRebuildSchemas(dataSource)).toEqual([]);
   }, 60_000);
 
   it('rebuildProjection still rebuilds one projection on its own', async () => {

@@ -9,6 +9,7 @@ import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import type { Projection } from '../projection.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
 import { appendInterleaved } from './testing/interleaved-log.js';
+import { leftoverRebuildSchemas } from './testing/rebuild-schemas.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { rebuildProjections } from './projection-rebuild.js';
 import type { RebuildThreads } from './rebuild-threads.js';
@@ -196,9 +197,6 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
       }),
     ).rejects.toThrow(/rebuild worker thread/);
     expect(await snapshot()).toEqual(before);
-    const leftovers = (await dataSource.query(
-      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild\\_%'`,
-    )) as unknown[];
-    expect(leftovers).toEqual([]);
+    expect(await leftoverRebuildSchemas(dataSource)).toEqual([]);
   }, 60_000);
 });
