@@ -122,8 +122,16 @@ export class ProjectionRunner {
     await ensureCheckpointRows(this.dataSource, this.projections);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    // One connection holds the advisory locks, and every loop claims on it at start: its queries go one at a
+    // time. pg ran them in turn anyway, but a query on a client still busy with another is deprecated (the
+    // worker warned at every start) and refused from pg@9.
+    let claiming: Promise<unknown> = Promise.resolve();
     this.claimConnection = {
-      query: (sql, params) => runner.query(sql, params),
+      query: (sql, params) => {
+        const result = claiming.then(() => runner.query(sql, params));
+        claiming = result.catch(() => undefined);
+        return result;
+      },
       release: () => runner.release(),
     };
     this.stopped = false;
