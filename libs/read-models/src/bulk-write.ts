@@ -1,4 +1,5 @@
 import type { EntityManager, EntitySchema, ObjectLiteral } from 'typeorm';
+import { quoteIdentifier as quote } from './sql-identifier.js';
 
 /**
  * Multi-row writes with ONE query parameter: the rows go to PostgreSQL as a JSON array and come out of
@@ -55,8 +56,6 @@ function jsonText(value: unknown): string | undefined {
 }
 
 type ColumnMetadata = ReturnType<EntityManager['connection']['getMetadata']>['columns'][number];
-
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 async function bulkWrite<T extends ObjectLiteral>(
   em: EntityManager,

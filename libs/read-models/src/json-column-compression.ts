@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+import { quoteIdentifier as quote } from './sql-identifier.js';
 
 /**
  * Read models keep large JSON documents (an ECT's folded state is ≈6.7 KB of text, written by five projections),

@@ -5,8 +5,7 @@ import type { Projection } from '../projection.js';
 import { cloneTableStructure } from '../runner/projection-rebuild.js';
 import { filterEvents } from '../runner/projection-runner.js';
 import { londonDay } from '../entitlements/ect-fold.js';
-
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+import { quoteIdentifier as quote } from '../sql-identifier.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

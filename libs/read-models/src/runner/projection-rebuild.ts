@@ -10,6 +10,7 @@ import {
   writeCheckpoint,
 } from './projection-runner.js';
 import { RebuildThread, type RebuildThreads } from './rebuild-threads.js';
+import { quoteIdentifier as quote } from '../sql-identifier.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -25,8 +26,6 @@ export interface RebuildResult {
   position: LogPosition | null;
   seconds: number;
 }
-
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /** Pages of the log read ahead of the slowest projection applying them (see `replay`). */
 const PAGES_AHEAD = 3;
