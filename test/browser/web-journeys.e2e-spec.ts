@@ -193,6 +193,8 @@ describeWithChromium('web service in Chromium: one journey per role, axe WCAG 2.
     await check('ect', true);
 
     await browser.page.getByRole('link', { name: 'ECTs', exact: true }).click();
+    // allInnerTexts does not wait: read the list once its page has loaded (a CI run read the last page's).
+    await browser.page.locator('table tbody tr td:first-child').first().waitFor();
     const names = await browser.page.locator('table tbody tr td:first-child').allInnerTexts();
     expect(names.sort()).toEqual(['Ada Lovelace', 'Priya Shah']);
     await check('ects', true);
