@@ -44,15 +44,22 @@ d('ApiTokenRevocations with kept answers (real PostgreSQL)', () => {
     opened.push(r);
     return r;
   };
-  /** Checks until the answer is kept (the LISTEN connection is up), then returns it. */
+  /**
+   * Checks until the answer is kept (the LISTEN connection is up), then returns it. The connection comes up in
+   * the background, and a failed attempt waits a second before the next: on a loaded CI machine one run gave
+   * up after 5 s, so this waits up to 30 s (jest's timeout for the test is raised to match).
+   */
   const whenKept = async (r: ApiTokenRevocations, token: [string, string, number]) => {
-    for (let i = 0; i < 100; i++) {
+    const deadline = Date.now() + 30_000;
+    let attempts = 0;
+    while (Date.now() < deadline) {
+      attempts++;
       const before = queries;
       const answer = await r.isRevoked(...token);
       if ((await r.isRevoked(...token)) === answer && queries === before + 1) return answer;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error('answers never kept');
+    throw new Error(`answers never kept: ${attempts} attempts in 30 s, listening: ${r.listening()}`);
   };
   const iat = () => Math.floor(Date.now() / 1000) - 5;
 
@@ -69,7 +76,7 @@ d('ApiTokenRevocations with kept answers (real PostgreSQL)', () => {
     before = queries;
     expect(await api.isRevoked(...token)).toBe(true);
     expect(queries).toBe(before + 1);
-  });
+  }, 45_000);
 
   it('a revocation committed by another process reaches the kept answers through its NOTIFY', async () => {
     const api = await listening();
@@ -91,7 +98,7 @@ d('ApiTokenRevocations with kept answers (real PostgreSQL)', () => {
       if (!revoked) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(revoked).toBe(true);
-  });
+  }, 45_000);
 
   it('without the LISTEN connection nothing is kept: every check reads the table', async () => {
     const api = await listening({

@@ -86,6 +86,11 @@ export class ApiTokenRevocations implements OnApplicationShutdown {
     }
   }
 
+  /** Whether answers can be kept now (the LISTEN connection is up); for diagnostics. */
+  listening(): boolean {
+    return this.listener?.ready() ?? false;
+  }
+
   private epoch(): number {
     return (this.listener?.epoch ?? 0) + revokedInThisProcess;
   }
