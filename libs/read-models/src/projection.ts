@@ -1,5 +1,8 @@
 import type { EntityManager, EntitySchema } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
+import type { ApplyContext } from './runner/rebuild-row-cache.js';
+
+export type { ApplyContext } from './runner/rebuild-row-cache.js';
 
 /**
  * A projection turns the event log into the tables one screen or report needs. It owns its tables and its
@@ -29,5 +32,10 @@ export interface Projection {
   readonly applyIndexes?: readonly string[];
   /** Event types this projection reads; others are skipped without a call (the checkpoint still moves). */
   readonly eventTypes?: readonly string[];
-  apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void>;
+  /**
+   * Applies a page of events in the runner's transaction. `context.rows` is given by a rebuild only: a
+   * projection that reads and writes its rows by key through `keyedRows` then keeps them across pages and
+   * writes each once (rebuild-row-cache.ts); one that ignores it writes every page, as when live.
+   */
+  apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext): Promise<void>;
 }

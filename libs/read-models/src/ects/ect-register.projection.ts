@@ -2,8 +2,9 @@ import { EntitySchema, In, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
-import type { Projection } from '../projection.js';
-import { redactErased } from '../erasure/redact-erased.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { evolveShared } from '../entitlements/ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
 
@@ -87,7 +88,7 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
     name: 'ect-register',
     tables: ['ects'],
     entities: [EctEntity],
-    async apply(events: readonly RecordedEvent[], em: EntityManager) {
+    async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const byStream = new Map<string, RecordedEvent[]>();
       for (const event of events) {
         const match = ECT_STREAM.exec(event.streamId);
@@ -97,8 +98,8 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
         byStream.set(match[1]!, list);
       }
       if (byStream.size === 0) return;
-      const existing = await em.find(EctEntity, { where: { id: In([...byStream.keys()]) } });
-      const rows = new Map(existing.map((row) => [row.id, row]));
+      const table = keyedRows(em, context, ectRows);
+      const rows = await table.get([...byStream.keys()]);
       const updated: EctRow[] = [];
       for (const [id, streamEvents] of byStream) {
         const previous = rows.get(id);
@@ -111,8 +112,9 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
         }
         updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));
       }
-      await bulkUpsert(em, EctEntity, updated, ['id']);
+      await table.put(updated);
       // R23: an erased person's copies here go too, in every ECT's row (a mentor appears in many).
+      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, {
         table: 'ects',
         stateColumn: 'state',
@@ -121,6 +123,14 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
     },
   };
 }
+
+/** The register's rows by ECT id, as `apply` reads and writes them (kept across pages in a rebuild). */
+const ectRows: KeyedTable<EctRow> = {
+  name: 'ects',
+  key: (row) => row.id,
+  load: (em, ids) => em.find(EctEntity, { where: { id: In([...ids]) } }),
+  write: (em, rows) => bulkUpsert(em, EctEntity, rows, ['id']),
+};
 
 function toRow(id: string, state: EctState, revision: bigint, updatedAt: Date): EctRow {
   const person = state.people[id] as

@@ -93,7 +93,8 @@ export interface FoldedRow {
 
 /**
  * Folds a batch's ECT events onto each ECT's stored state (idempotent: events at or below the stored
- * revision are skipped), calling `step` after each event with the state before and after it.
+ * revision are skipped), calling `step` after each event with the state before and after it. The stored rows
+ * come from `stored` when given (a projection's `keyedRows`, kept across a rebuild's pages), else from `entity`.
  */
 export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
   em: EntityManager,
@@ -108,6 +109,7 @@ export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
     event: RecordedEvent,
     draft: Partial<Row>,
   ) => void,
+  stored?: { get(ids: readonly string[]): Promise<Map<string, Row>> },
 ): Promise<
   {
     id: string;
@@ -120,8 +122,14 @@ export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
 > {
   const byEct = groupByStream(events, ECT_STREAM);
   if (byEct.size === 0) return [];
-  const existing = await em.find(entity, { where: { ectId: In([...byEct.keys()]) } as never });
-  const rows = new Map(existing.map((row) => [(row as unknown as { ectId: string }).ectId, row]));
+  const rows = stored
+    ? await stored.get([...byEct.keys()])
+    : new Map(
+        (await em.find(entity, { where: { ectId: In([...byEct.keys()]) } as never })).map((row) => [
+          (row as unknown as { ectId: string }).ectId,
+          row,
+        ]),
+      );
   const out = [];
   for (const [id, streamEvents] of byEct) {
     const row = rows.get(id);

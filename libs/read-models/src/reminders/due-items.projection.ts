@@ -3,7 +3,8 @@ import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { TermCalendar } from '#induction/calendar/r1-terms.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
-import type { Projection } from '../projection.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { dueFacts, type Audience, type DueFactKind } from './due-facts.js';
 import { evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkInsert, bulkUpsert } from '../bulk-write.js';
@@ -15,6 +16,9 @@ import { bulkInsert, bulkUpsert } from '../bulk-write.js';
  */
 export const FAIL_BECAME_FINAL = 'FailBecameFinal';
 
+/** The fold with personal data, on a row kept in memory by a rebuild only (never a column). */
+const FOLDED = Symbol('folded state');
+
 /** One ECT's folded state, kept so the next event can be folded in. Personal data is not kept here. */
 export interface DueItemEctRow {
   ectId: string;
@@ -23,6 +27,7 @@ export interface DueItemEctRow {
   revision: string;
   failFinalRecorded: boolean;
   state: EctState;
+  [FOLDED]?: EctState;
 }
 
 /** One outstanding due fact of an open ECT (libs/read-models/src/reminders/due-facts.ts). */
@@ -86,11 +91,12 @@ const withoutPeople = (state: EctState): EctState => ({ ...state, people: {} });
  * today. Replaces an ECT's rows on each of its events; idempotent by stream revision.
  */
 export function dueItemsProjection(deps: DueItemsDeps): Projection {
+  const dueItemEcts = dueItemEctRows(deps);
   return {
     name: 'due-items',
     tables: ['due_item_ects', 'due_items'],
     entities: [DueItemEctEntity, DueItemEntity],
-    async apply(events: readonly RecordedEvent[], em: EntityManager) {
+    async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const byStream = new Map<string, RecordedEvent[]>();
       for (const event of events) {
         const match = ECT_STREAM.exec(event.streamId);
@@ -100,14 +106,14 @@ export function dueItemsProjection(deps: DueItemsDeps): Projection {
         byStream.set(match[1]!, list);
       }
       if (byStream.size === 0) return;
-      const ids = [...byStream.keys()];
-      const existing = await em.find(DueItemEctEntity, { where: { ectId: In(ids) } });
-      const rows = new Map(existing.map((row) => [row.ectId, row]));
+      const table = keyedRows(em, context, dueItemEcts);
+      const rows = await table.get([...byStream.keys()]);
       const ects: DueItemEctRow[] = [];
-      const items: DueItemRow[] = [];
       for (const [ectId, streamEvents] of byStream) {
         const previous = rows.get(ectId);
-        let state = previous?.state ?? deps.initialState();
+        // A row kept by a rebuild's cache still holds the shared fold (with `people`), so the next event's
+        // fold is the other ECT projections' (evolveShared hits); a row read from the table has only `state`.
+        let state = previous?.[FOLDED] ?? previous?.state ?? deps.initialState();
         let revision = previous ? BigInt(previous.revision) : -1n;
         let failFinalRecorded = previous?.failFinalRecorded ?? false;
         for (const event of streamEvents) {
@@ -118,28 +124,45 @@ export function dueItemsProjection(deps: DueItemsDeps): Projection {
           else state = evolveShared(deps, state, event);
           revision = event.streamRevision;
         }
-        // The reviews and assessments the other ECT projections' schedule already holds at this revision
-        // (memoised): this fold is theirs but for `people`, which no schedule reads, as long as no
-        // FailBecameFinal was left out of it here.
-        const schedule =
-          state.phase === 'open' && !failFinalRecorded
-            ? scheduleAt(ectId, revision, state, deps.calendar)
-            : undefined;
-        state = withoutPeople(state);
+        const stored = withoutPeople(state);
         ects.push({
           ectId,
-          schoolUrn: state.leadSchoolUrn,
-          phase: state.phase,
+          schoolUrn: stored.leadSchoolUrn,
+          phase: stored.phase,
           revision: revision.toString(),
           failFinalRecorded,
-          state,
+          state: stored,
+          [FOLDED]: state,
         });
-        for (const fact of dueFacts(state, deps.calendar, failFinalRecorded, schedule)) {
-          items.push({ ectId, ...fact, schoolUrn: state.leadSchoolUrn });
-        }
       }
-      await bulkUpsert(em, DueItemEctEntity, ects, ['ectId']);
-      await em.delete(DueItemEntity, { ectId: In(ids) });
+      // The due items are written with their ECT's row: each page when live, once in a rebuild.
+      await table.put(ects);
+    },
+  };
+}
+
+/**
+ * The ECT rows by id, and with each row its due items: an ECT's items are replaced whenever its row is written.
+ * Its items are `dueFacts` of the stored state (without people; no schedule reads them), with the schedule the
+ * other ECT projections memoised at this revision.
+ */
+function dueItemEctRows(deps: DueItemsDeps): KeyedTable<DueItemEctRow> {
+  return {
+    name: 'due_item_ects',
+    key: (row) => row.ectId,
+    load: (em, ids) => em.find(DueItemEctEntity, { where: { ectId: In([...ids]) } }),
+    async write(em, rows) {
+      const items: DueItemRow[] = [];
+      for (const row of rows) {
+        const schedule =
+          row.phase === 'open' && !row.failFinalRecorded
+            ? scheduleAt(row.ectId, BigInt(row.revision), row[FOLDED] ?? row.state, deps.calendar)
+            : undefined;
+        for (const fact of dueFacts(row.state, deps.calendar, row.failFinalRecorded, schedule))
+          items.push({ ectId: row.ectId, ...fact, schoolUrn: row.schoolUrn });
+      }
+      await bulkUpsert(em, DueItemEctEntity, rows, ['ectId']);
+      await em.delete(DueItemEntity, { ectId: In(rows.map((row) => row.ectId)) });
       if (items.length > 0) await bulkInsert(em, DueItemEntity, items);
     },
   };

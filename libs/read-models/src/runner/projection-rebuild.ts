@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, LogPosition, RecordedEvent } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
@@ -11,6 +11,7 @@ import {
 } from './projection-runner.js';
 import { RebuildThread, type RebuildThreads } from './rebuild-threads.js';
 import { quoteIdentifier as quote } from '../sql-identifier.js';
+import { RebuildRowCache } from './rebuild-row-cache.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -36,7 +37,15 @@ export interface RebuildOptions {
   onProgress?: (p: RebuildProgress) => void | Promise<void>;
   /** Apply some projections in worker threads (see rebuild-threads.ts); default: all in this thread. */
   threads?: RebuildThreads;
+  /**
+   * Rows each projection in this thread keeps in memory across pages (write-behind, rebuild-row-cache.ts;
+   * `REBUILD_ROW_CACHE_ROWS`, default 40,000); 0 writes every page, as the live runner does.
+   */
+  rowCacheRows?: number;
 }
+
+/** Default of `RebuildOptions.rowCacheRows`: about a national cohort's ECTs (bench/README.md). */
+export const DEFAULT_REBUILD_ROW_CACHE_ROWS = 40_000;
 
 /**
  * Replays the whole log into fresh copies of a projection's tables, in a schema of their own, then swaps
@@ -62,6 +71,8 @@ interface Target {
   eventsApplied: number;
   /** The worker thread that applies this projection (none: this thread does). */
   thread?: RebuildThread;
+  /** Its rows kept across pages (this thread's projections only, unless `rowCacheRows` is 0). */
+  rows?: RebuildRowCache;
 }
 
 /**
@@ -100,6 +111,8 @@ export async function rebuildProjections(
     }
     if (options.threads) threads.push(...(await startThreads(options.threads, targets)));
     const local = targets.filter((t) => !t.thread);
+    const rowCacheRows = options.rowCacheRows ?? DEFAULT_REBUILD_ROW_CACHE_ROWS;
+    if (rowCacheRows > 0) for (const t of local) t.rows = new RebuildRowCache(rowCacheRows);
 
     let position: LogPosition | undefined;
     let eventsRead = 0;
@@ -114,13 +127,19 @@ export async function rebuildProjections(
         });
     };
     let seq = 0;
-    const applyPage = (t: Target, relevant: RecordedEvent[]) =>
+    const inSchema = (t: Target, work: (em: EntityManager) => Promise<void>) =>
       dataSource.transaction(async (em) => {
         // Losing a rebuild page in a crash loses nothing: the rebuild starts again from scratch.
         await em.query('SET LOCAL synchronous_commit = off');
         await em.query(`SET LOCAL search_path TO ${quote(t.schema)}, public`);
-        await t.projection.apply(relevant, em);
+        await work(em);
       });
+    const applyPage = (t: Target, relevant: RecordedEvent[]) =>
+      inSchema(t, (em) => t.projection.apply(relevant, em, t.rows ? { rows: t.rows } : undefined));
+    // What the projections kept across pages goes to their tables before the indexes are built (and again
+    // after the catch-up pass), each projection in a transaction of its own.
+    const flushRows = () =>
+      Promise.all(local.map((t) => (t.rows ? inSchema(t, (em) => t.rows!.flush(em)) : undefined)));
     const replay = async () => {
       let next = store.readAll({ after: position, limit: batchSize });
       // The worker threads' answers for the previous page: a thread may finish a page after this one has
@@ -173,6 +192,7 @@ export async function rebuildProjections(
         }
         await Promise.all(pages);
         await Promise.all(inThreads);
+        await flushRows();
       } catch (error) {
         // No transaction may still be writing into a rebuild schema when the caller drops it.
         await Promise.allSettled([...chains.values(), ...inThreads]);
