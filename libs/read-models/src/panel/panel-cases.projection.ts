@@ -20,7 +20,8 @@ import type {
   PanelMeetingScheduled,
   PanelMembersAdded,
 } from '#induction/panel/panel-meeting.decider.js';
-import type { Projection } from '../projection.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { eventDate } from '../entitlements/ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
 
@@ -173,12 +174,38 @@ const MEETING_STREAM = /^panel-meeting-(.+)$/;
 const names = (personal: Record<string, { name: string } | null> | undefined, id: string) =>
   personal?.[id]?.name ?? null;
 
+const caseKey = (ectId: string, round: number) => `${ectId}|${round}`;
+
+/** `panel_ects` by ECT id, as `apply` reads and writes them (kept across pages in a rebuild). */
+const panelEctRows: KeyedTable<PanelEctRow> = {
+  name: 'panel_ects',
+  key: (row) => row.ectId,
+  load: (em, ids) => em.find(PanelEctEntity, { where: { ectId: In([...ids]) } }),
+  write: (em, rows) => bulkUpsert(em, PanelEctEntity, rows, ['ectId']),
+};
+
+/**
+ * `panel_cases` by ECT and round (`caseKey`). Read through the ECT ids (the primary key's first column), as
+ * the projection always read them, keeping only the rounds asked for.
+ */
+const panelCaseRows: KeyedTable<PanelCaseRow> = {
+  name: 'panel_cases',
+  key: (row) => caseKey(row.ectId, row.round),
+  async load(em, keys) {
+    const wanted = new Set(keys);
+    const ectIds = [...new Set(keys.map((key) => key.slice(0, key.lastIndexOf('|'))))];
+    const rows = await em.find(PanelCaseEntity, { where: { ectId: In(ectIds) } });
+    return rows.filter((row) => wanted.has(caseKey(row.ectId, row.round)));
+  },
+  write: (em, rows) => bulkUpsert(em, PanelCaseEntity, rows, ['ectId', 'round']),
+};
+
 export const panelCasesProjection: Projection = {
   name: 'panel-cases',
   tables: ['panel_ects', 'panel_cases', 'panel_case_records', 'panel_meetings'],
   entities: [PanelEctEntity, PanelCaseEntity, PanelCaseRecordEntity, PanelMeetingEntity],
   eventTypes: [...ECT_TYPES, 'PanelMeetingScheduled', 'PanelMembersAdded', 'PanelDecisionRecorded'],
-  async apply(events: readonly RecordedEvent[], em: EntityManager) {
+  async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
     const ectIds = new Set<string>();
     const meetingIds = new Set<string>();
     for (const event of events) {
@@ -190,19 +217,18 @@ export const panelCasesProjection: Projection = {
         ectIds.add((event.data as PanelDecisionRecorded['data']).ectId);
     }
     if (ectIds.size === 0 && meetingIds.size === 0) return;
-    const ids = [...ectIds];
-    const ects = new Map(
-      (ids.length ? await em.find(PanelEctEntity, { where: { ectId: In(ids) } }) : []).map((r) => [
-        r.ectId,
-        r,
-      ]),
-    );
-    const cases = new Map(
-      (ids.length ? await em.find(PanelCaseEntity, { where: { ectId: In(ids) } }) : []).map((r) => [
-        `${r.ectId}|${r.round}`,
-        r,
-      ]),
-    );
+    // The ECT rows and their latest cases, by key: kept across a rebuild's pages, read and written every page
+    // when live. Copies, since this page changes them in place and a kept row must only change through `put`.
+    const ectTable = keyedRows(em, context, panelEctRows);
+    const caseTable = keyedRows(em, context, panelCaseRows);
+    const ects = new Map<string, PanelEctRow>();
+    for (const [id, row] of await ectTable.get([...ectIds])) ects.set(id, { ...row });
+    // Only an ECT's latest case is ever read (`latestCase`); a new one is made here, in this page.
+    const cases = new Map<string, PanelCaseRow>();
+    const latestKeys = [...ects.values()]
+      .filter((r) => r.cases > 0)
+      .map((r) => caseKey(r.ectId, r.cases - 1));
+    for (const [key, row] of await caseTable.get(latestKeys)) cases.set(key, { ...row });
     const meetings = new Map(
       (meetingIds.size
         ? await em.find(PanelMeetingEntity, { where: { meetingId: In([...meetingIds]) } })
@@ -216,9 +242,9 @@ export const panelCasesProjection: Projection = {
     const latestCase = (ectId: string): PanelCaseRow | undefined => {
       const ect = ects.get(ectId);
       if (!ect || ect.cases === 0) return undefined;
-      return cases.get(`${ectId}|${ect.cases - 1}`);
+      return cases.get(caseKey(ectId, ect.cases - 1));
     };
-    const touch = (row: PanelCaseRow) => touchedCases.add(`${row.ectId}|${row.round}`);
+    const touch = (row: PanelCaseRow) => touchedCases.add(caseKey(row.ectId, row.round));
 
     for (const event of events) {
       const ectMatch = ECT_STREAM.exec(event.streamId);
@@ -279,7 +305,7 @@ export const panelCasesProjection: Projection = {
               dissent: [],
             };
             ect.cases += 1;
-            cases.set(`${ectId}|${row.round}`, row);
+            cases.set(caseKey(ectId, row.round), row);
             touch(row);
             break;
           }
@@ -364,20 +390,8 @@ export const panelCasesProjection: Projection = {
       }
     }
 
-    if (touchedEcts.size)
-      await bulkUpsert(
-        em,
-        PanelEctEntity,
-        [...touchedEcts].map((id) => ects.get(id)!),
-        ['ectId'],
-      );
-    if (touchedCases.size)
-      await bulkUpsert(
-        em,
-        PanelCaseEntity,
-        [...touchedCases].map((key) => cases.get(key)!),
-        ['ectId', 'round'],
-      );
+    await ectTable.put([...touchedEcts].map((id) => ects.get(id)!));
+    await caseTable.put([...touchedCases].map((key) => cases.get(key)!));
     // `never`: TypeORM's deep-partial type does not terminate on the recursive Json of `data`.
     if (records.length) await bulkUpsert(em, PanelCaseRecordEntity, records as never, ['eventId']);
     if (touchedMeetings.size)
