@@ -25,7 +25,8 @@ import {
   type SubmittedForm,
   sampleReason,
 } from '#induction/moderation/moderation-sample.js';
-import type { Projection } from '../projection.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { bulkUpsert } from '../bulk-write.js';
 
 export interface ModerationEctRow {
@@ -133,6 +134,14 @@ function submittedForm(event: RecordedEvent): (SubmittedForm & { submittedOn: Is
   return null;
 }
 
+/** `moderation_ects` by ECT id, as `apply` reads and writes them (kept across pages in a rebuild). */
+const moderationEctRows: KeyedTable<ModerationEctRow> = {
+  name: 'moderation_ects',
+  key: (row) => row.ectId,
+  load: (em, ids) => em.find(ModerationEctEntity, { where: { ectId: In([...ids]) } }),
+  write: (em, rows) => bulkUpsert(em, ModerationEctEntity, rows, ['ectId']),
+};
+
 export function moderationSampleProjection(options: ModerationSampleOptions): Projection {
   const { calendar } = options;
   return {
@@ -150,7 +159,7 @@ export function moderationSampleProjection(options: ModerationSampleOptions): Pr
       'ModerationFindingRecorded',
       'FormReturnedForAmendment',
     ],
-    async apply(events: readonly RecordedEvent[], em: EntityManager) {
+    async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const ectIds = new Set<string>();
       const checkIds = new Set<string>();
       for (const event of events) {
@@ -160,11 +169,12 @@ export function moderationSampleProjection(options: ModerationSampleOptions): Pr
         if (check) checkIds.add(check[1]!);
       }
       if (ectIds.size === 0 && checkIds.size === 0) return;
-      const ects = new Map(
-        (ectIds.size ? await em.find(ModerationEctEntity, { where: { ectId: In([...ectIds]) } }) : []).map(
-          (r) => [r.ectId, r],
-        ),
-      );
+      // The ECT rows by key: kept across a rebuild's pages, read and written every page when live. Copies, since
+      // this page changes them in place and a kept row must only change through `put`. The forms are not kept:
+      // the "first form of the year" lookup below reads them across rows, so they are written every page.
+      const ectTable = keyedRows(em, context, moderationEctRows);
+      const ects = new Map<string, ModerationEctRow>();
+      for (const [id, row] of await ectTable.get([...ectIds])) ects.set(id, { ...row });
       const forms = new Map(
         (checkIds.size
           ? await em.find(ModerationFormEntity, { where: { formId: In([...checkIds]) } })
@@ -249,13 +259,7 @@ export function moderationSampleProjection(options: ModerationSampleOptions): Pr
         touchedForms.add(row.formId);
       }
 
-      if (touchedEcts.size)
-        await bulkUpsert(
-          em,
-          ModerationEctEntity,
-          [...touchedEcts].map((id) => ects.get(id)!),
-          ['ectId'],
-        );
+      await ectTable.put([...touchedEcts].map((id) => ects.get(id)!));
       if (touchedForms.size)
         await bulkUpsert(
           em,
