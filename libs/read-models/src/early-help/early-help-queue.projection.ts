@@ -18,8 +18,9 @@ import {
   type TrainingAttendance,
 } from '#induction/early-help/early-help-causes.js';
 import type { EctState } from '#induction/induction/ect.state.js';
-import type { Projection } from '../projection.js';
-import { redactErased } from '../erasure/redact-erased.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { ECT_STREAM, type EctFoldDeps, evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkInsert, bulkUpsert } from '../bulk-write.js';
 
@@ -217,15 +218,16 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
     version: 2,
     tables: ['early_help_cases', 'early_help_spans', 'early_help_span_counts'],
     entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity, EarlyHelpSpanCountEntity],
-    async apply(events: readonly RecordedEvent[], em: EntityManager) {
+    async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const ids = new Set<string>();
       for (const event of events) {
         const id = ectIdOf(event);
         if (id) ids.add(id);
       }
       if (ids.size === 0) return;
-      const existing = await em.find(EarlyHelpCaseEntity, { where: { ectId: In([...ids]) } });
-      const rows = new Map(existing.map((row) => [row.ectId, row]));
+      const table = keyedRows(em, context, caseRows);
+      // Rows kept by a rebuild's cache are changed in place below: every row touched is put back.
+      const rows = await table.get([...ids]);
       const touched = new Map<string, EarlyHelpCaseRow>();
       const folded = new Set<string>();
       const restate = (row: EarlyHelpCaseRow, event: RecordedEvent) => {
@@ -285,11 +287,10 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
         row.ectName = person ? `${person.firstName ?? ''} ${person.lastName ?? ''}`.trim() || null : null;
         row.timed = timedFactsOf(state, scheduleAt(id, BigInt(row.revision), state, deps.calendar));
       }
-      if (touched.size > 0) {
-        await bulkUpsert(em, EarlyHelpCaseEntity, [...touched.values()], ['ectId']);
-        await writeSpans(em, [...touched.values()]);
-      }
+      // The spans and their counts are written with their case's row: each page when live, once in a rebuild.
+      await table.put([...touched.values()]);
       // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state).
+      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, {
         table: 'early_help_cases',
         stateColumn: 'state',
@@ -298,6 +299,22 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
     },
   };
 }
+
+/**
+ * The cases by ECT id, as `apply` reads and writes them (kept across pages in a rebuild), and with each case
+ * its spans: an ECT's spans are replaced, and the counts moved by the difference, whenever its row is
+ * written. `writeSpans` reads the spans it replaces from the table, so the counts stay right however the rows
+ * are grouped and however often one is written (a rebuild writes a row again after evicting it).
+ */
+const caseRows: KeyedTable<EarlyHelpCaseRow> = {
+  name: 'early_help_cases',
+  key: (row) => row.ectId,
+  load: (em, ids) => em.find(EarlyHelpCaseEntity, { where: { ectId: In([...ids]) } }),
+  async write(em, rows) {
+    await bulkUpsert(em, EarlyHelpCaseEntity, rows, ['ectId']);
+    await writeSpans(em, rows);
+  },
+};
 
 /** Every cause standing on `today`, each with the event that raised it (time-raised: the sweep's event). */
 export function causesOn(row: EarlyHelpCaseRow, today: IsoDate): StoredCause[] {
