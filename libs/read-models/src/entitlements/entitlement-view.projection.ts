@@ -1,4 +1,4 @@
-import { EntitySchema, type EntityManager } from 'typeorm';
+import { EntitySchema, In, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import { addDays, type IsoDate } from '#induction/calendar/calendar-date.js';
 import { inductionYearFromSchedule } from '#induction/early-help/ect-schedule.js';
@@ -9,8 +9,9 @@ import {
   type Entitlement,
   MAX_TIMETABLE_PERCENT,
 } from '#induction/entitlements/r22-entitlements.js';
-import type { Projection } from '../projection.js';
-import { redactErased } from '../erasure/redact-erased.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { type EctFoldDeps, eventDate, foldEcts, isEctEvent, scheduleAt } from './ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
 
@@ -95,14 +96,22 @@ const decidedBy = (event: RecordedEvent): DecidedBy => ({
   streamRevision: Number(event.streamRevision),
 });
 
+/**
+ * An entitlement row as `apply` makes it: the schedule's fields (`reviews`, `yearTwoFrom`) depend on the state
+ * and revision alone, so the table's `write` adds them (once per ECT in a rebuild, not once per page).
+ */
+type KeptEntitlement = Omit<EntitlementRow, 'reviews' | 'yearTwoFrom'>;
+
 /** R22 statutory-entitlement view: per ECT, each check with since when and the event that decided it. */
 export function entitlementViewProjection(deps: EctFoldDeps): Projection {
+  const entitlements = entitlementRows(deps);
   return {
     name: 'entitlement-view',
     tables: ['entitlement_view'],
     entities: [EntitlementEntity],
-    async apply(events: readonly RecordedEvent[], em: EntityManager) {
-      const folded = await foldEcts(
+    async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
+      const table = keyedRows(em, context, entitlements);
+      const folded = await foldEcts<KeptEntitlement>(
         em,
         EntitlementEntity,
         events.filter(isEctEvent),
@@ -127,11 +136,11 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
             draft.timetables = kept.sort((a, b) => a.from.localeCompare(b.from));
           }
         },
+        table,
       );
-      const rows: EntitlementRow[] = [];
+      const rows: KeptEntitlement[] = [];
       for (const { id, row, state, revision, draft, last } of folded) {
         if (state.phase === 'unregistered') continue;
-        const schedule = scheduleAt(id, revision, state, deps.calendar);
         rows.push({
           ectId: id,
           schoolUrn: state.leadSchoolUrn,
@@ -139,18 +148,43 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
           revision: revision.toString(),
           state,
           checks: draft.checks ?? row!.checks,
-          reviews: schedule.reviews.map((r) => ({ term: r.term, dueBy: r.dueBy, submitted: r.submitted })),
           lastReview: draft.lastReview ?? row?.lastReview ?? null,
           registered: draft.registered ?? row!.registered,
-          yearTwoFrom: schedule.yearTwoFrom,
           timetables: draft.timetables ?? row?.timetables ?? [],
           updatedAt: last.recordedAt,
         });
       }
-      if (rows.length > 0) await bulkUpsert(em, EntitlementEntity, rows, ['ectId']);
-      // R23: an erased person's fields go from every row's folded state.
+      await table.put(rows);
+      // R23: an erased person's fields go from every row's folded state (the rows kept by a rebuild first).
+      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, { table: 'entitlement_view', stateColumn: 'state' });
     },
+  };
+}
+
+/**
+ * The view's rows by ECT id, as `apply` reads and writes them (kept across pages in a rebuild); each row is
+ * written with the R11 reviews and the start of year two of the schedule at its revision.
+ */
+function entitlementRows(deps: EctFoldDeps): KeyedTable<KeptEntitlement> {
+  return {
+    name: 'entitlement_view',
+    key: (row) => row.ectId,
+    load: (em, ids) => em.find(EntitlementEntity, { where: { ectId: In([...ids]) } }),
+    write: (em, rows) =>
+      bulkUpsert(
+        em,
+        EntitlementEntity,
+        rows.map((row): EntitlementRow => {
+          const schedule = scheduleAt(row.ectId, BigInt(row.revision), row.state, deps.calendar);
+          return {
+            ...row,
+            reviews: schedule.reviews.map((r) => ({ term: r.term, dueBy: r.dueBy, submitted: r.submitted })),
+            yearTwoFrom: schedule.yearTwoFrom,
+          };
+        }),
+        ['ectId'],
+      ),
   };
 }
 
