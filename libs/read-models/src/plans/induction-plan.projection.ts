@@ -4,8 +4,9 @@ import type { IsoDate } from '#induction/calendar/calendar-date.js';
 import type { ContactPersonalData } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { TrainingEvent } from '#induction/training/training-programme.decider.js';
-import type { Projection } from '../projection.js';
-import { redactErased } from '../erasure/redact-erased.js';
+import type { ApplyContext, Projection } from '../projection.js';
+import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { type EctFoldDeps, foldEcts, isEctEvent, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
 
@@ -182,21 +183,66 @@ function statutoryDates(state: EctState, schedule: ReturnType<typeof scheduleAt>
 }
 
 /**
+ * A plan row as `apply` makes it: the fields the schedule gives (`yearTwoFrom`, `expectedEnd`, `dates`) depend
+ * on the state and revision alone, so the table's `write` adds them (once per ECT in a rebuild, not per page).
+ */
+type KeptPlanEct = Omit<PlanEctRow, 'yearTwoFrom' | 'expectedEnd' | 'dates'>;
+
+/**
+ * The plan's ECT rows by id, as `apply` reads and writes them (kept across pages in a rebuild); each row is
+ * written with the statutory dates of the schedule at its revision.
+ */
+function planEctRows(deps: EctFoldDeps): KeyedTable<KeptPlanEct> {
+  return {
+    name: 'plan_ects',
+    key: (row) => row.ectId,
+    load: (em, ids) => em.find(PlanEctEntity, { where: { ectId: In([...ids]) } }),
+    write: (em, rows) =>
+      bulkUpsert(
+        em,
+        PlanEctEntity,
+        rows.map((row): PlanEctRow => {
+          const schedule = scheduleAt(row.ectId, BigInt(row.revision), row.state, deps.calendar);
+          return {
+            ...row,
+            yearTwoFrom: schedule.yearTwoFrom,
+            expectedEnd: schedule.expectedEnd,
+            dates: statutoryDates(row.state, schedule),
+          };
+        }),
+        ['ectId'],
+      ),
+  };
+}
+
+/**
  * The induction plan (api.md `GET /ects/:id/plan`, `GET /schools/:urn/plan`): every statutory date of every
  * ECT, computed by the domain (pro rata for part-time, reduced, extended and paused inductions), and the hub's
  * training events with the year-1 group allocations, matched to each ECT and mentor at query time.
+ *
+ * Only `plan_ects` goes through `keyedRows` (kept across a rebuild's pages). The training events and the
+ * group allocations are written from their own events, on every page, and `apply` never reads them (the
+ * queries do, `loadTraining`), so they stay out of the cache and nothing need be settled for them.
  */
 export function inductionPlanProjection(deps: EctFoldDeps): Projection {
+  const planEcts = planEctRows(deps);
   return {
     name: 'induction-plan',
     tables: ['plan_ects', 'plan_training_events', 'plan_group_allocations'],
     entities: [PlanEctEntity, PlanTrainingEntity, PlanAllocationEntity],
-    async apply(events: readonly RecordedEvent[], em: EntityManager) {
-      const folded = await foldEcts(em, PlanEctEntity, events.filter(isEctEvent), deps, () => undefined);
-      const rows: PlanEctRow[] = [];
+    async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
+      const table = keyedRows(em, context, planEcts);
+      const folded = await foldEcts<KeptPlanEct>(
+        em,
+        PlanEctEntity,
+        events.filter(isEctEvent),
+        deps,
+        () => undefined,
+        table,
+      );
+      const rows: KeptPlanEct[] = [];
       for (const { id, state, revision, last } of folded) {
         if (state.phase === 'unregistered') continue;
-        const schedule = scheduleAt(id, revision, state, deps.calendar);
         const ect = state.people[id] as { firstName?: string; lastName?: string } | null | undefined;
         const mentor = state.mentorId
           ? (state.people[state.mentorId] as ContactPersonalData | null | undefined)
@@ -212,15 +258,14 @@ export function inductionPlanProjection(deps: EctFoldDeps): Projection {
           mentorId: state.mentorId,
           mentorName: mentor?.name ?? null,
           startDate: state.startDate,
-          yearTwoFrom: schedule.yearTwoFrom,
-          expectedEnd: schedule.expectedEnd,
           fte: post?.patterns.at(-1)?.fte ?? null,
-          dates: statutoryDates(state, schedule),
           updatedAt: last.recordedAt,
         });
       }
-      if (rows.length > 0) await bulkUpsert(em, PlanEctEntity, rows, ['ectId']);
-      // R23: an erased ECT's or mentor's name goes from every plan row holding it.
+      await table.put(rows);
+      // R23: an erased ECT's or mentor's name goes from every plan row holding it (the rows kept by a rebuild
+      // written first, so that the statements see them and later pages read them back redacted).
+      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, {
         table: 'plan_ects',
         stateColumn: 'state',
