@@ -21,12 +21,14 @@ export interface RebuildResults {
 
 /**
  * `threadGroups`: the projections each worker thread applies (default `[]`: all in this thread; on two
- * cores the threads measured no faster, see bench/README.md).
+ * cores the threads measured no faster, see bench/README.md). `rowCacheRows`: the rebuild's write-behind
+ * bound (default the ledger's REBUILD_ROW_CACHE_ROWS; 0 writes every page, as before write-behind).
  */
 export async function benchRebuild(
   ledger: Ledger,
   databaseUrl: string,
   threadGroups: readonly (readonly string[])[] = [],
+  rowCacheRows: number = ledger.runtime.config.rebuildRowCacheRows,
 ): Promise<RebuildResults> {
   const threads = ledgerRebuildThreads(
     ledger.domain,
@@ -37,7 +39,7 @@ export async function benchRebuild(
     ledger.runtime.dataSource,
     ledger.runtime.eventStore,
     ledger.projections,
-    threads ? { threads } : {},
+    { rowCacheRows, ...(threads ? { threads } : {}) },
   );
   const eventsRead = results[0]?.eventsRead ?? 0;
   const seconds = results[0]?.seconds ?? NaN;

@@ -43,7 +43,9 @@ const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 export async function catchUpReadModels(ledger: Ledger): Promise<number> {
   const started = process.hrtime.bigint();
   const { dataSource, eventStore } = ledger.runtime;
-  await catchUpFromEmpty(dataSource, eventStore, ledger.projections);
+  await catchUpFromEmpty(dataSource, eventStore, ledger.projections, {
+    rowCacheRows: ledger.runtime.config.rebuildRowCacheRows,
+  });
   // The newest event written, visible or not yet: `headPosition()` only counts events below the cluster's
   // oldest running transaction, which on a shared server can be well behind what this run just appended.
   const { rows } = await ledger.runtime.pool.query<{ commit: string; prepare: string }>(

@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
           ledger.runtime.dataSource,
           ledger.runtime.eventStore,
           ledger.projections.filter((p) => names.includes(p.name)),
-          threads ? { threads } : {},
+          { rowCacheRows: config.rebuildRowCacheRows, ...(threads ? { threads } : {}) },
         );
         for (const result of results) {
           const rate =

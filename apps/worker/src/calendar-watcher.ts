@@ -32,6 +32,8 @@ export interface CalendarWatcherOptions {
   pollIntervalMs: number;
   /** The poll while they do (default CALENDAR_SAFETY_POLL_MS). */
   safetyPollMs?: number;
+  /** The rebuild's write-behind bound (REBUILD_ROW_CACHE_ROWS; default DEFAULT_REBUILD_ROW_CACHE_ROWS). */
+  rowCacheRows?: number;
   logger: Logger;
 }
 
@@ -122,9 +124,9 @@ export class CalendarWatcher {
 
   private async rebuild(revision: bigint): Promise<void> {
     const projections = this.useProjections();
-    const { logger, dataSource, store } = this.options;
+    const { logger, dataSource, store, rowCacheRows } = this.options;
     logger.info({ calendarRevision: String(revision) }, 'calendar changed: rebuilding read models');
-    const results = await rebuildProjections(dataSource, store, projections);
+    const results = await rebuildProjections(dataSource, store, projections, { rowCacheRows });
     await dataSource.query(
       `INSERT INTO ${MARKER_TABLE} (id, calendar_revision, rebuilt_at) VALUES (1, $1, now())
        ON CONFLICT (id) DO UPDATE SET calendar_revision = EXCLUDED.calendar_revision, rebuilt_at = now()`,

@@ -52,7 +52,9 @@ export async function startWorker(
   });
   // Projections that never applied anything (a new database, a new projection) with a long log behind them
   // are built in one rebuild pass first: the runner's batches would fold every ECT stream once per projection.
-  const built = await catchUpFromEmpty(runtime.dataSource, runtime.eventStore, projections);
+  const built = await catchUpFromEmpty(runtime.dataSource, runtime.eventStore, projections, {
+    rowCacheRows: runtime.config.rebuildRowCacheRows,
+  });
   if (built.length > 0)
     logger.info(
       {
@@ -73,6 +75,7 @@ export async function startWorker(
       runner,
       buildProjections: ledgerProjections,
       pollIntervalMs: runtime.config.projectionPollMs,
+      rowCacheRows: runtime.config.rebuildRowCacheRows,
       logger,
     });
     await calendar.start();

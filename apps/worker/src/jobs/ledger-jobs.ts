@@ -507,6 +507,7 @@ export async function startLedgerJobs(
     const projection = options.projections.find((p) => p.name === name);
     if (!projection) throw new PermanentJobError(`no projection called ${name}`);
     const result = await rebuildProjection(db, runtime.eventStore, projection, {
+      rowCacheRows: runtime.config.rebuildRowCacheRows,
       onProgress: (p) =>
         job.updateProgress({ phase: p.phase, eventsRead: p.eventsRead, eventsApplied: p.eventsApplied }),
     });

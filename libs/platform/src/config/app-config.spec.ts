@@ -2,6 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_REBUILD_ROW_CACHE_ROWS } from '#read-models/runner/projection-rebuild.js';
 import { CONFIG_VARIABLES, ConfigError, describeConfig, loadConfig } from './app-config.js';
 
 const KEY_HEX = 'ab'.repeat(32);
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       notifyApiKey: null,
       projectionPollMs: 100,
       projectionSafetyPollMs: 10_000,
+      rebuildRowCacheRows: DEFAULT_REBUILD_ROW_CACHE_ROWS,
       readWaitTimeoutMs: 5000,
       apiRateLimit: 1000,
       apiRateLimitWindowSeconds: 60,
@@ -82,6 +84,7 @@ describe('loadConfig', () => {
       NOTIFY_API_KEY: 'notify-key',
       PROJECTION_POLL_MS: '250',
       PROJECTION_SAFETY_POLL_MS: '30000',
+      REBUILD_ROW_CACHE_ROWS: '0',
       READ_WAIT_TIMEOUT_MS: '0',
       API_RATE_LIMIT: '0',
       API_RATE_LIMIT_WINDOW_SECONDS: '900',
@@ -100,6 +103,7 @@ describe('loadConfig', () => {
       notifyApiKey: 'notify-key',
       projectionPollMs: 250,
       projectionSafetyPollMs: 30_000,
+      rebuildRowCacheRows: 0,
       readWaitTimeoutMs: 0,
       apiRateLimit: 0,
       apiRateLimitWindowSeconds: 900,
@@ -182,6 +186,10 @@ describe('loadConfig', () => {
     [
       { PROJECTION_SAFETY_POLL_MS: '0' },
       'PROJECTION_SAFETY_POLL_MS must be an integer between 1 and 3600000 (got "0")',
+    ],
+    [
+      { REBUILD_ROW_CACHE_ROWS: '-1' },
+      'REBUILD_ROW_CACHE_ROWS must be an integer between 0 and 10000000 (got "-1")',
     ],
     [{ API_RATE_LIMIT: 'lots' }, 'API_RATE_LIMIT must be an integer between 0 and 100000000 (got "lots")'],
     [

@@ -56,6 +56,12 @@ export interface AppConfig {
   readonly projectionPollMs: number;
   /** The worker's projections' idle read while the event store's append notifications flow (PostgreSQL). */
   readonly projectionSafetyPollMs: number;
+  /**
+   * Rows each projection keeps in memory across a rebuild's pages and writes once (write-behind,
+   * rebuild-row-cache.ts); 0 writes every page, as the live runner does. Passed as `rowCacheRows` wherever a
+   * rebuild starts (`ledger rebuild`, the worker's catch-up from empty and calendar rebuilds, the rebuild job).
+   */
+  readonly rebuildRowCacheRows: number;
   readonly readWaitTimeoutMs: number;
   /** Requests one API token (or, without a valid token, one client address) may make to /api/v1 per window; 0: no limit. */
   readonly apiRateLimit: number;
@@ -163,6 +169,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     default: '10000',
     description:
       "How often the worker's projections read the log while the event store notifies them of appends (PostgreSQL's LISTEN), in case a notification is lost.",
+  },
+  {
+    name: 'REBUILD_ROW_CACHE_ROWS',
+    default: '40000',
+    description:
+      'Rows each projection keeps in memory across the pages of a rebuild (least recently used written out first), so an ECT read back and rewritten on every page of a log in time order is written once. 0 writes every page, as the live projections do.',
   },
   {
     name: 'READ_WAIT_TIMEOUT_MS',
@@ -387,6 +399,10 @@ class RawEnvironment {
   @IsIntegerBetween(1, 3_600_000)
   PROJECTION_SAFETY_POLL_MS?: string;
   @Expose()
+  @ValidateIf(isSet('REBUILD_ROW_CACHE_ROWS'))
+  @IsIntegerBetween(0, 10_000_000)
+  REBUILD_ROW_CACHE_ROWS?: string;
+  @Expose()
   @ValidateIf(isSet('READ_WAIT_TIMEOUT_MS'))
   @IsIntegerBetween(0, 120_000)
   READ_WAIT_TIMEOUT_MS?: string;
@@ -527,6 +543,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     piiMasterKey: decodeKey32(secret('PII_MASTER_KEY'))!,
     projectionPollMs: Number(raw.PROJECTION_POLL_MS ?? 100),
     projectionSafetyPollMs: Number(raw.PROJECTION_SAFETY_POLL_MS ?? 10_000),
+    // DEFAULT_REBUILD_ROW_CACHE_ROWS in projection-rebuild.ts (app-config.spec.ts checks they agree).
+    rebuildRowCacheRows: Number(raw.REBUILD_ROW_CACHE_ROWS ?? 40_000),
     readWaitTimeoutMs: Number(raw.READ_WAIT_TIMEOUT_MS ?? 5000),
     apiRateLimit: Number(raw.API_RATE_LIMIT ?? 1000),
     apiRateLimitWindowSeconds: Number(raw.API_RATE_LIMIT_WINDOW_SECONDS ?? 60),
@@ -565,6 +583,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     notifyConfigured: config.notifyApiKey !== null,
     projectionPollMs: config.projectionPollMs,
     projectionSafetyPollMs: config.projectionSafetyPollMs,
+    rebuildRowCacheRows: config.rebuildRowCacheRows,
     readWaitTimeoutMs: config.readWaitTimeoutMs,
     apiRateLimit: config.apiRateLimit,
     apiRateLimitWindowSeconds: config.apiRateLimitWindowSeconds,
