@@ -109,9 +109,9 @@ export async function rebuildProjections(
           ...(await cloneTableStructure(dataSource, table, target.schema, target.projection.applyIndexes)),
         );
     }
-    if (options.threads) threads.push(...(await startThreads(options.threads, targets)));
-    const local = targets.filter((t) => !t.thread);
     const rowCacheRows = options.rowCacheRows ?? DEFAULT_REBUILD_ROW_CACHE_ROWS;
+    if (options.threads) threads.push(...(await startThreads(options.threads, targets, rowCacheRows)));
+    const local = targets.filter((t) => !t.thread);
     if (rowCacheRows > 0) for (const t of local) t.rows = new RebuildRowCache(rowCacheRows);
 
     let position: LogPosition | undefined;
@@ -137,9 +137,12 @@ export async function rebuildProjections(
     const applyPage = (t: Target, relevant: RecordedEvent[]) =>
       inSchema(t, (em) => t.projection.apply(relevant, em, t.rows ? { rows: t.rows } : undefined));
     // What the projections kept across pages goes to their tables before the indexes are built (and again
-    // after the catch-up pass), each projection in a transaction of its own.
+    // after the catch-up pass), each projection in a transaction of its own, the threads' after their pages.
     const flushRows = () =>
-      Promise.all(local.map((t) => (t.rows ? inSchema(t, (em) => t.rows!.flush(em)) : undefined)));
+      Promise.all([
+        ...local.map((t) => (t.rows ? inSchema(t, (em) => t.rows!.flush(em)) : undefined)),
+        ...(rowCacheRows > 0 ? threads.map((thread) => thread.flush(++seq)) : []),
+      ]);
     const replay = async () => {
       let next = store.readAll({ after: position, limit: batchSize });
       // The worker threads' answers for the previous page: a thread may finish a page after this one has
@@ -236,7 +239,11 @@ export async function rebuildProjections(
   }
 }
 
-async function startThreads(options: RebuildThreads, targets: Target[]): Promise<RebuildThread[]> {
+async function startThreads(
+  options: RebuildThreads,
+  targets: Target[],
+  rowCacheRows: number,
+): Promise<RebuildThread[]> {
   const script = options.script ?? new URL('./rebuild-worker.js', import.meta.url);
   const started = await Promise.allSettled(
     options.groups.map(async (names) => {
@@ -250,6 +257,7 @@ async function startThreads(options: RebuildThreads, targets: Target[]): Promise
           data: options.data,
           databaseUrl: options.databaseUrl,
           targets: mine.map((t) => ({ projection: t.projection.name, schema: t.schema })),
+          rowCacheRows,
         },
         options.resourceLimits,
       );

@@ -35,19 +35,35 @@ export function specProjections(data) {
       await em.query('INSERT INTO threads_spec_where VALUES ($1) ON CONFLICT DO NOTHING', [threadId]);
     },
   };
+  // Read and written by key, through the rebuild's row cache when it is given one (rebuild-row-cache.ts):
+  // \`writes\` counts the times each row was written, so the rows show whether a thread used its cache.
+  const trailRows = {
+    name: 'threads_spec_trail',
+    key: (row) => row.stream_id,
+    load: (em, keys) =>
+      em.query('SELECT stream_id, trail FROM threads_spec_trail WHERE stream_id = ANY($1::text[])', [keys]),
+    write: (em, rows) =>
+      em.query(
+        'INSERT INTO threads_spec_trail (stream_id, trail, writes) SELECT s, t, 1 FROM unnest($1::text[], $2::text[]) ' +
+          'AS u(s, t) ON CONFLICT (stream_id) DO UPDATE SET trail = excluded.trail, writes = threads_spec_trail.writes + 1',
+        [rows.map((r) => r.stream_id), rows.map((r) => r.trail)],
+      ),
+  };
   const trail = {
     name: 'threads-spec-trail',
     tables: ['threads_spec_trail'],
     entities: [],
-    async apply(events, em) {
+    async apply(events, em, context) {
       if (events.some((e) => e.data.i === data.failOn)) throw new Error('poisoned event ' + data.failOn);
       const byStream = new Map();
       for (const e of events) byStream.set(e.streamId, (byStream.get(e.streamId) ?? '') + e.eventId.slice(0, 8) + '@' + e.streamRevision + ';');
-      await em.query(
-        'INSERT INTO threads_spec_trail (stream_id, trail) SELECT * FROM unnest($1::text[], $2::text[]) ' +
-          'ON CONFLICT (stream_id) DO UPDATE SET trail = threads_spec_trail.trail || excluded.trail',
-        [[...byStream.keys()], [...byStream.values()]],
-      );
+      const keys = [...byStream.keys()];
+      const found = context?.rows
+        ? await context.rows.get(em, trailRows, keys)
+        : new Map((await trailRows.load(em, keys)).map((row) => [row.stream_id, row]));
+      const rows = keys.map((key) => ({ stream_id: key, trail: (found.get(key)?.trail ?? '') + byStream.get(key) }));
+      if (context?.rows) await context.rows.put(em, trailRows, rows);
+      else await trailRows.write(em, rows);
     },
   };
   const bees = {
@@ -97,7 +113,7 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
     url = scratch.url;
     dataSource = await openReadModelDataSource({ url, entities: [] });
     await dataSource.query(
-      `CREATE TABLE threads_spec_trail (stream_id text PRIMARY KEY, trail text NOT NULL)`,
+      `CREATE TABLE threads_spec_trail (stream_id text PRIMARY KEY, trail text NOT NULL, writes int NOT NULL)`,
     );
     await dataSource.query(
       `CREATE TABLE threads_spec_bees (event_id uuid PRIMARY KEY, stream_id text NOT NULL, page int NOT NULL,
@@ -115,11 +131,14 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
     // with the repository's node_modules beside it.
     dir = mkdtempSync(join(tmpdir(), 'rebuild-threads-spec-'));
     symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const source = readFileSync(join(process.cwd(), 'libs/read-models/src/runner/rebuild-worker.ts'), 'utf8');
-    const worker = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
-    writeFileSync(join(dir, 'rebuild-worker.mjs'), worker);
+    // Beside it, the one module of ours it imports (the rebuild's row cache), as ES modules.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const transpile = (file: string) =>
+      ts.transpileModule(readFileSync(join(process.cwd(), 'libs/read-models/src/runner', file), 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
+    writeFileSync(join(dir, 'rebuild-worker.mjs'), transpile('rebuild-worker.ts'));
+    writeFileSync(join(dir, 'rebuild-row-cache.js'), transpile('rebuild-row-cache.ts'));
     writeFileSync(join(dir, 'projections.mjs'), PROJECTIONS_MODULE);
     const module = pathToFileURL(join(dir, 'projections.mjs'));
     projections = ((await import(module.href)) as { specProjections: typeof projections }).specProjections;
@@ -149,6 +168,15 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
     });
     const expected = await snapshot();
     expect(expected['threads_spec_trail']).toHaveLength(9);
+    // Each stream spans pages, and its trail row was written once (the rebuild's row cache), in whichever
+    // thread applied it: a thread without the cache would write some rows several times.
+    const writes = async () =>
+      (
+        (await dataSource.query(`SELECT DISTINCT writes FROM public.threads_spec_trail`)) as {
+          writes: number;
+        }[]
+      ).map((r) => r.writes);
+    expect(await writes()).toEqual([1]);
     expect(expected['threads_spec_bees']).toHaveLength(60);
     expect(expected['threads_spec_pages']!.length).toBeGreaterThan(3);
 
@@ -179,6 +207,19 @@ d('rebuildProjections with worker threads (skipped: set DATABASE_URL)', () => {
       )) as { indexname: string }[];
       expect(indexes.map((i) => i.indexname)).toContain('threads_spec_bees_stream');
     }
+
+    // Without the cache the thread writes a row on every page that touches it: same trails, more writes.
+    await reset();
+    await rebuildProjections(dataSource, store, projections({ failOn: null }), {
+      batchSize: 25,
+      rowCacheRows: 0,
+      threads: { ...threads, groups: [['threads-spec-trail']] },
+    });
+    expect(Math.max(...(await writes()))).toBeGreaterThan(1);
+    const trails = (rows: string[]) => rows.map((row) => row.replace(/,\d+\)$/, ')'));
+    expect(trails((await snapshot())['threads_spec_trail']!)).toEqual(
+      trails(expected['threads_spec_trail']!),
+    );
   }, 60_000);
 
   it('fails the rebuild when a worker thread fails, leaving the live tables and no rebuild schema', async () => {

@@ -79,15 +79,20 @@ export class RebuildThread {
 
   /** Applies a page in the thread; resolves with the events each of its projections applied. */
   apply(seq: number, events: readonly RecordedEvent[]): Promise<Record<string, number>> {
+    return this.ask({ kind: 'page', seq, events: events as RecordedEvent[] });
+  }
+
+  /** Writes what the thread's projections kept across pages (after the pages posted before it). */
+  async flush(seq: number): Promise<void> {
+    await this.ask({ kind: 'flush', seq });
+  }
+
+  private ask(message: ToRebuildWorker & { seq: number }): Promise<Record<string, number>> {
     if (this.failure) return Promise.reject(this.failure);
     const done = new Promise<Record<string, number>>((resolve, reject) =>
-      this.pending.set(seq, { resolve, reject }),
+      this.pending.set(message.seq, { resolve, reject }),
     );
-    this.worker.postMessage({
-      kind: 'page',
-      seq,
-      events: events as RecordedEvent[],
-    } satisfies ToRebuildWorker);
+    this.worker.postMessage(message satisfies ToRebuildWorker);
     return done;
   }
 

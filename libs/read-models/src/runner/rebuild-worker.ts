@@ -5,14 +5,15 @@
  * a connection pool of its own. The main thread builds the indexes and swaps the tables in, as for the
  * projections it applies itself.
  *
- * Runtime imports are `node:*` and `typeorm` only (no path aliases), so the file also runs transpiled on its
- * own, as the spec does. The projections come from the `module` the main thread names: its export `name`,
+ * Runtime imports are `node:*`, `typeorm` and `./rebuild-row-cache.js` only (no path aliases), so the file also
+ * runs transpiled beside that one, as the spec does. The projections come from the `module` the main thread names: its export `name`,
  * called with `data`, returns them (they hold functions, which cannot be posted).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
+import { RebuildRowCache } from './rebuild-row-cache.js';
 
 export interface RebuildWorkerData {
   /** URL of the module that builds the projections. */
@@ -23,9 +24,15 @@ export interface RebuildWorkerData {
   databaseUrl: string;
   /** The projections this thread applies, and the schema each writes into. */
   targets: { projection: string; schema: string }[];
+  /** `RebuildOptions.rowCacheRows`: rows each projection keeps across pages (0: none). */
+  rowCacheRows: number;
 }
 
-export type ToRebuildWorker = { kind: 'page'; seq: number; events: RecordedEvent[] } | { kind: 'close' };
+export type ToRebuildWorker =
+  | { kind: 'page'; seq: number; events: RecordedEvent[] }
+  /** Write what the projections kept across pages (the end of a replay); answered `applied` with none. */
+  | { kind: 'flush'; seq: number }
+  | { kind: 'close' };
 export type FromRebuildWorker =
   | { kind: 'ready' }
   | { kind: 'applied'; seq: number; applied: Record<string, number> }
@@ -54,7 +61,12 @@ async function main() {
     const targets = setup.targets.map(({ projection, schema }) => {
       const found = all.find((p) => p.name === projection);
       if (!found) throw new Error(`rebuild worker: no projection named ${projection}`);
-      return { projection: found, schema, wanted: found.eventTypes ? new Set(found.eventTypes) : null };
+      return {
+        projection: found,
+        schema,
+        wanted: found.eventTypes ? new Set(found.eventTypes) : null,
+        rows: setup.rowCacheRows > 0 ? new RebuildRowCache(setup.rowCacheRows) : undefined,
+      };
     });
     dataSource = new DataSource({
       type: 'postgres',
@@ -66,6 +78,12 @@ async function main() {
     });
     await dataSource.initialize();
     const ds = dataSource;
+    const inSchema = (schema: string, work: (em: EntityManager) => Promise<void>) =>
+      ds.transaction(async (em) => {
+        await em.query('SET LOCAL synchronous_commit = off');
+        await em.query(`SET LOCAL search_path TO ${quote(schema)}, public`);
+        await work(em);
+      });
     port.postMessage({ kind: 'ready' } satisfies FromRebuildWorker);
 
     // Pages are applied one after another, in the order they were posted.
@@ -78,6 +96,20 @@ async function main() {
         });
         return;
       }
+      if (message.kind === 'flush') {
+        const { seq } = message;
+        queue = queue.then(async () => {
+          try {
+            await Promise.all(
+              targets.map((t) => (t.rows ? inSchema(t.schema, (em) => t.rows!.flush(em)) : null)),
+            );
+            port.postMessage({ kind: 'applied', seq, applied: {} } satisfies FromRebuildWorker);
+          } catch (error) {
+            fail(seq, error);
+          }
+        });
+        return;
+      }
       const { seq, events } = message;
       queue = queue.then(async () => {
         try {
@@ -87,11 +119,9 @@ async function main() {
             .filter((w) => w.relevant.length > 0);
           const results = await Promise.allSettled(
             work.map(({ t, relevant }) =>
-              ds.transaction(async (em) => {
-                await em.query('SET LOCAL synchronous_commit = off');
-                await em.query(`SET LOCAL search_path TO ${quote(t.schema)}, public`);
-                await t.projection.apply(relevant, em);
-              }),
+              inSchema(t.schema, (em) =>
+                t.projection.apply(relevant, em, t.rows ? { rows: t.rows } : undefined),
+              ),
             ),
           );
           const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
