@@ -26,6 +26,8 @@ export interface RebuildResult {
   eventsApplied: number;
   position: LogPosition | null;
   seconds: number;
+  /** What its write-behind cache did (projections applied in this thread with a cache only). */
+  rowCache?: RebuildRowCache['stats'];
 }
 
 /** Pages of the log read ahead of the slowest projection applying them (see `replay`). */
@@ -232,6 +234,7 @@ export async function rebuildProjections(
       eventsApplied: t.eventsApplied,
       position: position ?? null,
       seconds,
+      ...(t.rows ? { rowCache: { ...t.rows.stats } } : {}),
     }));
   } finally {
     await Promise.allSettled(threads.map((thread) => thread.close()));
