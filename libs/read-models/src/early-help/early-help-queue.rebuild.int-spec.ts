@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import type { Json, RecordedEvent } from '#event-store/event-store.port.js';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
@@ -16,7 +17,13 @@ import { openReadModelDataSource } from '../read-model-data-source.js';
 import { rebuildProjection } from '../runner/projection-rebuild.js';
 import type { RebuildRowCache } from '../runner/rebuild-row-cache.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
-import { earlyHelpQueueProjection } from './early-help-queue.projection.js';
+import { bulkUpsert } from '../bulk-write.js';
+import {
+  EarlyHelpCaseEntity,
+  type EarlyHelpCaseRow,
+  earlyHelpQueueProjection,
+  writeSpans,
+} from './early-help-queue.projection.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const d = databaseUrl ? describe : describe.skip;
@@ -264,4 +271,42 @@ d('early-help queue: a rebuild over an interleaved log (skipped: set DATABASE_UR
     },
     120_000,
   );
+
+  it("property: an ECT's spans and the counts are its last written row's, whatever was written before and in what groups", async () => {
+    const finals = await dataSource.manager.find(EarlyHelpCaseEntity, { order: { ectId: 'ASC' } });
+    // Rows that gave other spans (or none): as a row was before later events, or a write in another order.
+    const staleVersions = [
+      (row: EarlyHelpCaseRow): EarlyHelpCaseRow => ({ ...row, state: null }),
+      (row: EarlyHelpCaseRow): EarlyHelpCaseRow => ({ ...row, causes: [], timed: null }),
+      (row: EarlyHelpCaseRow): EarlyHelpCaseRow => ({
+        ...row,
+        caseState: { ...row.caseState, resolvedOn: '2025-10-15', resolution: 'Stale' },
+      }),
+    ];
+    const write = (rows: readonly EarlyHelpCaseRow[]) =>
+      dataSource.transaction(async (em) => {
+        // One write holds each ECT once, as the cache's writes do (keep the last).
+        const once = [...new Map(rows.map((row) => [row.ectId, row])).values()];
+        await bulkUpsert(em, EarlyHelpCaseEntity, once, ['ectId']);
+        await writeSpans(em, once);
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(finals.length - 1), fc.nat(staleVersions.length)), { maxLength: 60 }),
+        fc.shuffledSubarray([...finals.keys()], { minLength: finals.length }),
+        fc.integer({ min: 1, max: 9 }),
+        async (earlier, order, group) => {
+          await dataSource.query('TRUNCATE early_help_cases, early_help_spans, early_help_span_counts');
+          const before = earlier.map(([i, v]) => (v === 0 ? finals[i]! : staleVersions[v - 1]!(finals[i]!)));
+          for (let i = 0; i < before.length; i += group) await write(before.slice(i, i + group));
+          const last = order.map((i) => finals[i]!);
+          for (let i = 0; i < last.length; i += group) await write(last.slice(i, i + group));
+          const now = await rows();
+          expect(now['early_help_spans']).toEqual(live['early_help_spans']);
+          expect(now['early_help_span_counts']).toEqual(live['early_help_span_counts']);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  }, 120_000);
 });
