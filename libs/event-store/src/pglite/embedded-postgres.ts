@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { installExtendedProtocolMultiplexer } from './extended-protocol-multiplexer.js';
+import {
+  installExtendedProtocolMultiplexer,
+  type MultiplexerState,
+  multiplexerState,
+} from './extended-protocol-multiplexer.js';
 
 /**
  * Pool size for each user of the embedded server (the event store, TypeORM, the projection runner, ...).
@@ -26,6 +30,13 @@ export interface EmbeddedPostgres {
   connectionString: string;
   /** Stops the socket server and closes PGlite (flushing data to `dataDir`). */
   close(): Promise<void>;
+  /** Open connections and what the multiplexer is waiting for: for a test or a log to say why a query waits. */
+  state(): EmbeddedPostgresState;
+}
+
+export interface EmbeddedPostgresState {
+  connections: number;
+  multiplexer: MultiplexerState | undefined;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -79,6 +90,9 @@ export async function startEmbeddedPostgres(
       // Let detached handlers roll back any open transaction before the database goes away.
       await new Promise((resolve) => setImmediate(resolve));
       await db.close();
+    },
+    state() {
+      return { connections: server.getStats().activeConnections, multiplexer: multiplexerState(server) };
     },
   };
 }
