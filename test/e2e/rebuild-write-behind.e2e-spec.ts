@@ -11,7 +11,7 @@ import {
   trainingProgrammeStreamId,
   type TrainingCommand,
 } from '#induction/training/training-programme.decider.js';
-import { rebuildProjections } from '#read-models/runner/projection-rebuild.js';
+import { rebuildProjections, type RebuildResult } from '#read-models/runner/projection-rebuild.js';
 import { reorderLogByTime } from '../../bench/support/reorder-log.js';
 import { composeLedger, type Ledger } from '../../apps/cli/src/compose.js';
 import { scaleProfile } from '../../apps/cli/src/generate/scale-profiles.js';
@@ -39,7 +39,8 @@ import { describeWithEnv } from '../support/requires-env.js';
  * carry it and differ from the rebuild without the cache.
  *
  * Where the cache is used it must also save writes: PostgreSQL's per-table counters (pg_stat_user_tables, of the
- * rebuilt tables, which the swap moves into `public`) and the transactions that last wrote each row (xmin).
+ * rebuilt tables, which the swap moves into `public`) and the transactions that last wrote each row (xmin); and
+ * each cache's own account (`RebuildResult.rowCache`) must show the 25-row one evicting and reading rows back.
  */
 const PROFILE = scaleProfile('small', { ects: 160, schools: 8 });
 /** Events per page of the rebuild: small, so that a page touches many ECTs and each ECT many pages. */
@@ -284,6 +285,8 @@ describeWithEnv(
         tables: Tables;
         writes: Record<string, Writes>;
         ectsWritingTransactions: number;
+        /** By projection: what its cache did (none without one). */
+        caches: Record<string, RebuildResult['rowCache']>;
       }[] = [];
       for (const mode of MODES) {
         const results = await rebuildProjections(ds(), ledger.runtime.eventStore, ledger.projections, {
@@ -295,6 +298,7 @@ describeWithEnv(
           ledger.projections.map((p) => [p.name, events]),
         );
         runs.push({
+          caches: Object.fromEntries(results.map((r) => [r.projection, r.rowCache])),
           label: mode.label,
           seconds: results[0]!.seconds,
           tables: await snapshot(),
@@ -305,6 +309,12 @@ describeWithEnv(
         });
       }
 
+      const stats = (c: RebuildResult['rowCache']) =>
+        c ? `${c.hits}/${c.misses}/${c.rowsWritten}/${c.evictions}` : 'none';
+      const cacheSummary = ledger.projections
+        .filter((p) => (runs[1]!.caches[p.name]?.misses ?? 0) > 0)
+        .map((p) => `${p.name} ${stats(runs[1]!.caches[p.name])} | ${stats(runs[2]!.caches[p.name])}`)
+        .join('; ');
       const summary = allTables()
         .map(
           (table) =>
@@ -319,7 +329,8 @@ describeWithEnv(
           `${runs.map((r) => r.seconds.toFixed(1)).join('/')} s; ects written by ${runs
             .map((r) => r.ectsWritingTransactions)
             .join('/')} transactions; ` +
-          `rows inserted+updated+deleted per table (track_counts ${trackCounts}): ${summary}\n`,
+          `rows inserted+updated+deleted per table (track_counts ${trackCounts}): ${summary}; ` +
+          `caches (default | 25 rows: hits/misses/rows written/evictions): ${cacheSummary}\n`,
       );
 
       const [live, ...cached] = runs;
@@ -357,6 +368,20 @@ describeWithEnv(
 
       const rows = live!.tables['ects']!.length;
       const [, standard, small] = runs;
+      // What the caches say they did: none without one; with the default bound nothing evicted at this size;
+      // with 25 rows, every projection that keeps rows evicted some and read them back (more misses than rows).
+      const using = ledger.projections.filter((p) => (standard!.caches[p.name]?.misses ?? 0) > 0);
+      expect(Object.values(live!.caches).filter(Boolean)).toEqual([]);
+      expect(using.map((p) => p.name)).toContain('ect-register');
+      expect(using.map((p) => p.name)).toContain('due-items');
+      for (const p of using) {
+        expect([p.name, standard!.caches[p.name]!.evictions]).toEqual([p.name, 0]);
+        expect([p.name, small!.caches[p.name]!.evictions > 0]).toEqual([p.name, true]);
+        expect([p.name, small!.caches[p.name]!.misses > standard!.caches[p.name]!.misses]).toEqual([
+          p.name,
+          true,
+        ]);
+      }
       // Without the cache each page that touches an ECT writes its row; with the default bound each row is
       // written at most twice: at the settle before the erasure's redaction and at the end.
       expect(live!.ectsWritingTransactions).toBeGreaterThan(4);
