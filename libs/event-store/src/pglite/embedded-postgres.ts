@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -105,11 +105,24 @@ export async function startEmbeddedPostgres(
  * ledger) starts from this template; the first one builds it. Written under a temporary name and renamed,
  * so concurrent processes never read a half-written file. Undefined when it cannot be built (read-only temp
  * directory): PGlite then runs initdb as usual.
+ *
+ * Processes that start together (jest workers on a fresh machine) let one of them build it, named in a lock
+ * file, and wait for it: two initdb runs at once on 2 cores took 33 s each under load here, and a CI run
+ * where two PGlite specs started together timed one of them out at 120 s. A waiter builds its own when the
+ * builder's process is gone or after TEMPLATE_WAIT_MS.
  */
 async function freshClusterTemplate(): Promise<Blob | undefined> {
   const path = join(tmpdir(), `induction-ledger-pglite-${pgliteVersion()}-template.tar`);
+  const lock = `${path}.lock`;
+  let building = false;
   try {
     if (existsSync(path)) return new Blob([readFileSync(path)]);
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      building = true;
+    } catch {
+      if (await builtByAnother(path, lock)) return new Blob([readFileSync(path)]);
+    }
     const db = await PGlite.create();
     try {
       const dump = await db.dumpDataDir('none');
@@ -122,6 +135,34 @@ async function freshClusterTemplate(): Promise<Blob | undefined> {
     }
   } catch {
     return undefined;
+  } finally {
+    if (building) rmSync(lock, { force: true });
+  }
+}
+
+/** How long a start waits for another process to build the template before it builds its own. */
+const TEMPLATE_WAIT_MS = 180_000;
+
+/** Waits while the process named in the lock builds the template; true once the template is there. */
+async function builtByAnother(path: string, lock: string): Promise<boolean> {
+  const deadline = Date.now() + TEMPLATE_WAIT_MS;
+  while (!existsSync(path) && Date.now() < deadline && builderAlive(lock)) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return existsSync(path);
+}
+
+function builderAlive(lock: string): boolean {
+  try {
+    // A lock older than any build is left by a process that died (its pid may have been reused).
+    if (Date.now() - statSync(lock).mtimeMs > TEMPLATE_WAIT_MS) return false;
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0); // throws when no such process
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

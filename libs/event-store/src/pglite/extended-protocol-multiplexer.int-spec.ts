@@ -12,7 +12,7 @@ const WORKLOAD_BUDGET_MS = 60_000;
 let server: EmbeddedPostgres;
 
 // Starting PGlite is timed apart from the queries: a first start on a machine builds the initdb template
-// (30-50 s under load, two jest workers may build it at once).
+// (30-50 s under load) or waits for another jest worker to build it.
 beforeAll(async () => {
   server = await startEmbeddedPostgres();
 }, 180_000);
