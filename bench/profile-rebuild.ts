@@ -23,6 +23,10 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
   DATABASE_POOL_MAX: '10',
+  // The rebuild's write-behind bound, if given (default 40,000; 0: none).
+  ...(process.env['REBUILD_ROW_CACHE_ROWS']
+    ? { REBUILD_ROW_CACHE_ROWS: process.env['REBUILD_ROW_CACHE_ROWS'] }
+    : {}),
   // The bench's own throwaway key (run-bench.ts), so the kept data set decrypts.
   PII_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
   API_TOKEN_SECRET: 'bench-api-token-secret-0123456789abcdef',
@@ -47,6 +51,9 @@ try {
       `(${Math.round(result.total.eventsPerSecond)} events/s); raw COPY ${Math.round(result.rawCopy.rowsPerSecond)} rows/s; ` +
       `ratio ${(result.ratio * 100).toFixed(1)}%`,
   );
+  // What each projection's write-behind cache did (projections applied in this thread).
+  for (const p of result.projections)
+    if (p.rowCache) console.log(`  ${p.name}: ${JSON.stringify(p.rowCache)}`);
 } finally {
   await ledger.runtime.close();
   rmSync(dataDir, { recursive: true, force: true });

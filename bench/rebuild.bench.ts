@@ -5,13 +5,19 @@
  * done to the rows).
  */
 import { spawnSync } from 'node:child_process';
-import { rebuildProjections } from '#read-models/runner/projection-rebuild.js';
+import { type RebuildResult, rebuildProjections } from '#read-models/runner/projection-rebuild.js';
 import type { Ledger } from '../apps/cli/src/compose.js';
 import { ledgerRebuildThreads } from '../apps/worker/src/rebuild-threads.js';
 
 export interface RebuildResults {
   /** Events each projection applied (all share the one pass, so no per-projection time). */
-  projections: { name: string; eventsRead: number; eventsApplied: number }[];
+  projections: {
+    name: string;
+    eventsRead: number;
+    eventsApplied: number;
+    /** What its write-behind cache did (projections in this thread with a cache). */
+    rowCache?: RebuildResult['rowCache'];
+  }[];
   /** The one pass: the log read once, every projection built from it, indexed and swapped in. */
   total: { eventsRead: number; seconds: number; eventsPerSecond: number };
   rawCopy: { rows: number; seconds: number; rowsPerSecond: number };
@@ -50,6 +56,7 @@ export async function benchRebuild(
       name: r.projection,
       eventsRead: r.eventsRead,
       eventsApplied: r.eventsApplied,
+      ...(r.rowCache ? { rowCache: r.rowCache } : {}),
     })),
     total: { eventsRead, seconds, eventsPerSecond: perSecond },
     rawCopy,
