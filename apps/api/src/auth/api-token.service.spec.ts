@@ -34,9 +34,11 @@ describe('ApiTokenService keeps checked tokens (signature checked once per token
 
   it('a kept token is refused once it expires', async () => {
     const tokens = new ApiTokenService(SECRET, revocations().stub);
-    const { token } = await tokens.issue(TUTOR, 1);
+    // Expiry is in whole seconds (exp = the second of issue + ttl), so a 1 s token issued late in a second
+    // may be expired within milliseconds (one CI run on a loaded machine): 2 s leaves it at least 1 s.
+    const { token } = await tokens.issue(TUTOR, 2);
     expect(await tokens.verify(token)).toEqual(TUTOR);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     expect(await tokens.verify(token)).toBeNull();
     expect(await tokens.signedTokenId(token)).toBeNull();
   });
