@@ -102,6 +102,26 @@ describe('RebuildRowCache (write-behind for a rebuild)', () => {
     expect(calls.loads).toBe(1);
   });
 
+  it('with the heap nearly full it writes and forgets the least recently touched quarter, whatever the bound', async () => {
+    const { table, stored } = memoryTable();
+    let used = 0;
+    const cache = new RebuildRowCache(1_000, { heapUsage: () => ({ used, limit: 100 }) });
+    const rows = keyedRows(em, { rows: cache }, table);
+    for (let i = 0; i < 8; i++) await applyPage(rows, [{ key: `k${i}`, by: 1 }]);
+    expect(stored.size).toBe(0);
+    used = 90; // over 0.8 of the limit
+    await applyPage(rows, [{ key: 'k8', by: 1 }]);
+    expect(cache.size).toBe(6); // 9 rows, a quarter (the 3 least recent) written and forgotten
+    expect([...stored.keys()].sort()).toEqual(['k0', 'k1', 'k2']);
+    expect(cache.stats.heapEvictions).toBe(3);
+    // Still pressed (garbage not collected yet): nothing more goes until the cache has grown by a tenth.
+    await applyPage(rows, [{ key: 'k3', by: 1 }]);
+    expect(cache.size).toBe(6);
+    await cache.flush(em);
+    expect(stored.get('k3')).toEqual({ id: 'k3', n: 2 });
+    expect(stored.size).toBe(9);
+  });
+
   it('refuses a bound that is not a positive whole number', () => {
     expect(() => new RebuildRowCache(0)).toThrow(/bad bound/);
     expect(() => new RebuildRowCache(1.5)).toThrow(/bad bound/);

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -50,11 +51,31 @@ export class RebuildRowCache {
   private readonly tables = new Map<string, TableEntries>();
   private count = 0;
   private clock = 0;
+  /** The heap is looked at again once the cache has this many rows (after an eviction for the heap). */
+  private heapCheckAt = 0;
+  private readonly heapShare: number;
+  private readonly heapUsage: () => { used: number; limit: number };
   /** Rows written and statements run, for the bench and the tests. */
-  readonly stats = { hits: 0, misses: 0, rowsWritten: 0, evictions: 0 };
+  readonly stats = { hits: 0, misses: 0, rowsWritten: 0, evictions: 0, heapEvictions: 0 };
 
-  constructor(readonly bound: number) {
+  /**
+   * `bound`: rows kept (all tables). Whatever the bound, when the process's heap is over `heapShare` of its
+   * limit (default 0.8) the least recently touched quarter is written and forgotten: the caches of all the
+   * projections share one heap, and a rebuild that runs out of it fails (a national log's rows took 3.6–4 GB of
+   * Node's default 4.3 GB). `heapUsage` is for tests.
+   */
+  constructor(
+    readonly bound: number,
+    options: { heapShare?: number; heapUsage?: () => { used: number; limit: number } } = {},
+  ) {
     if (!Number.isInteger(bound) || bound < 1) throw new Error(`RebuildRowCache: bad bound ${bound}`);
+    this.heapShare = options.heapShare ?? 0.8;
+    this.heapUsage =
+      options.heapUsage ??
+      (() => {
+        const heap = getHeapStatistics();
+        return { used: heap.used_heap_size, limit: heap.heap_size_limit };
+      });
   }
 
   get size(): number {
@@ -138,14 +159,29 @@ export class RebuildRowCache {
     return kept;
   }
 
-  /** Past the bound, writes and forgets the least recently touched tenth (so eviction is not per row). */
+  private heapPressed(): boolean {
+    const { used, limit } = this.heapUsage();
+    return used > limit * this.heapShare;
+  }
+
+  /**
+   * Past the bound, writes and forgets the least recently touched tenth (so eviction is not per row); with the
+   * heap nearly full, a quarter.
+   */
   private async evictBeyondBound(em: EntityManager): Promise<void> {
-    if (this.count <= this.bound) return;
+    let keep: number;
+    if (this.count > this.bound) keep = Math.floor(this.bound * 0.9);
+    else if (this.count >= this.heapCheckAt && this.heapPressed()) {
+      keep = Math.floor(this.count * 0.75);
+      // Garbage is collected later: look again only once the cache has grown by a tenth.
+      this.heapCheckAt = keep + Math.ceil(keep / 10) + 1;
+      this.stats.heapEvictions += this.count - keep;
+    } else return;
     const all: { kept: TableEntries; entry: Entry }[] = [];
     for (const kept of this.tables.values())
       for (const entry of kept.entries.values()) all.push({ kept, entry });
     all.sort((a, b) => a.entry.used - b.entry.used);
-    const evicted = all.slice(0, this.count - Math.floor(this.bound * 0.9));
+    const evicted = all.slice(0, this.count - keep);
     for (const kept of this.tables.values()) {
       const mine = evicted.filter((e) => e.kept === kept).map((e) => e.entry);
       await this.write(em, kept.table, mine);
