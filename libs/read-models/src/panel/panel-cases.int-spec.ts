@@ -3,15 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { MemoryEventStore } from '#event-store/memory/memory-event-store.js';
 import { openReadModelDataSource } from '../read-model-data-source.js';
-import { rebuildProjection } from '../runner/projection-rebuild.js';
-import { RebuildRowCache } from '../runner/rebuild-row-cache.js';
 import {
   appendInTurns,
+  itKeepsTheRowsWithAnyCache,
   applyLog,
   projectionRows,
   type ScriptedEvent,
 } from '../runner/testing/keyed-rebuild.js';
-import { leftoverRebuildSchemas } from '../runner/testing/rebuild-schemas.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { panelCasesProjection as projection } from './panel-cases.projection.js';
 
@@ -164,31 +162,8 @@ d('panel-cases over a log in time order (skipped: set DATABASE_URL)', () => {
     expect(live['panel_meetings']).toHaveLength(1);
   });
 
-  it('writes the same rows live with pages of any size', async () => {
-    await applyLog(dataSource, store, projection, 4);
-    expect(await projectionRows(dataSource, projection)).toEqual(live);
+  itKeepsTheRowsWithAnyCache(() => ({ dataSource, store, projection, live }), {
+    title: "keeps each ECT's row and case across pages and writes each once, with the same rows",
+    rowsWritten: ECTS + ECTS + ECTS / 2,
   });
-
-  it("keeps each ECT's row and case across pages and writes each once, with the same rows", async () => {
-    const stats = await applyLog(dataSource, store, projection, 4, new RebuildRowCache(10_000));
-    expect(await projectionRows(dataSource, projection)).toEqual(live);
-    expect(stats).toMatchObject({ rowsWritten: ECTS + ECTS + ECTS / 2, evictions: 0 });
-  });
-
-  it('writes the same rows with a 2-row cache (rows written and read back on almost every page)', async () => {
-    const stats = await applyLog(dataSource, store, projection, 4, new RebuildRowCache(2));
-    expect(await projectionRows(dataSource, projection)).toEqual(live);
-    expect(stats!.evictions).toBeGreaterThan(0);
-  });
-
-  it('rebuilds to the same rows with a 2-row cache, with the default one and with none', async () => {
-    for (const rowCacheRows of [2, undefined, 0]) {
-      await rebuildProjection(dataSource, store, projection, { batchSize: 4, rowCacheRows });
-      expect({ rowCacheRows, rows: await projectionRows(dataSource, projection) }).toEqual({
-        rowCacheRows,
-        rows: live,
-      });
-    }
-    expect(await leftoverRebuildSchemas(dataSource)).toEqual([]);
-  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { EventStore, Json } from '#event-store/event-store.port.js';
@@ -5,6 +6,8 @@ import type { Projection } from '../../projection.js';
 import { filterEvents } from '../projection-runner.js';
 import { RebuildRowCache } from '../rebuild-row-cache.js';
 import { quoteIdentifier } from '../../sql-identifier.js';
+import { rebuildProjection } from '../projection-rebuild.js';
+import { leftoverRebuildSchemas } from './rebuild-schemas.js';
 
 export interface ScriptedEvent {
   type: string;
@@ -74,4 +77,47 @@ export async function applyLog(
     );
   if (cache) await dataSource.transaction((em) => cache.flush(em));
   return cache?.stats;
+}
+
+/**
+ * The checks a keyed projection's spec makes over its log (panel, moderation), each against the rows the log
+ * gives applied one event per page (`live`): the same rows live with pages of 4; kept across pages with a
+ * cache that holds everything, each row written once (`rowsWritten`); with a 2-row cache, rows written and
+ * read back on almost every page; and through `rebuildProjection` with a 2-row cache, the default one and none.
+ */
+export function itKeepsTheRowsWithAnyCache(
+  subject: () => { dataSource: DataSource; store: EventStore; projection: Projection; live: unknown },
+  keptOnce: { title: string; rowsWritten: number },
+): void {
+  it('writes the same rows live with pages of any size', async () => {
+    const { dataSource, store, projection, live } = subject();
+    await applyLog(dataSource, store, projection, 4);
+    expect(await projectionRows(dataSource, projection)).toEqual(live);
+  });
+
+  it(keptOnce.title, async () => {
+    const { dataSource, store, projection, live } = subject();
+    const stats = await applyLog(dataSource, store, projection, 4, new RebuildRowCache(10_000));
+    expect(await projectionRows(dataSource, projection)).toEqual(live);
+    expect(stats).toMatchObject({ rowsWritten: keptOnce.rowsWritten, evictions: 0 });
+  });
+
+  it('writes the same rows with a 2-row cache (rows written and read back on almost every page)', async () => {
+    const { dataSource, store, projection, live } = subject();
+    const stats = await applyLog(dataSource, store, projection, 4, new RebuildRowCache(2));
+    expect(await projectionRows(dataSource, projection)).toEqual(live);
+    expect(stats!.evictions).toBeGreaterThan(0);
+  });
+
+  it('rebuilds to the same rows with a 2-row cache, with the default one and with none', async () => {
+    const { dataSource, store, projection, live } = subject();
+    for (const rowCacheRows of [2, undefined, 0]) {
+      await rebuildProjection(dataSource, store, projection, { batchSize: 4, rowCacheRows });
+      expect({ rowCacheRows, rows: await projectionRows(dataSource, projection) }).toEqual({
+        rowCacheRows,
+        rows: live,
+      });
+    }
+    expect(await leftoverRebuildSchemas(dataSource)).toEqual([]);
+  }, 60_000);
 }
