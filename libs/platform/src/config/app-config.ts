@@ -172,9 +172,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   },
   {
     name: 'REBUILD_ROW_CACHE_ROWS',
-    default: '40000',
+    default: '100000',
     description:
-      'Rows each projection keeps in memory across the pages of a rebuild (least recently used written out first), so an ECT read back and rewritten on every page of a log in time order is written once. 0 writes every page, as the live projections do.',
+      "Rows each projection keeps in memory across the pages of a rebuild (least recently used written out first), so an ECT read back and rewritten on every page of a log in time order is written once; fewer are kept when Node's heap passes 80% of its limit. 0 writes every page, as the live projections do.",
   },
   {
     name: 'READ_WAIT_TIMEOUT_MS',
@@ -544,7 +544,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionPollMs: Number(raw.PROJECTION_POLL_MS ?? 100),
     projectionSafetyPollMs: Number(raw.PROJECTION_SAFETY_POLL_MS ?? 10_000),
     // DEFAULT_REBUILD_ROW_CACHE_ROWS in projection-rebuild.ts (app-config.spec.ts checks they agree).
-    rebuildRowCacheRows: Number(raw.REBUILD_ROW_CACHE_ROWS ?? 40_000),
+    rebuildRowCacheRows: Number(raw.REBUILD_ROW_CACHE_ROWS ?? 100_000),
     readWaitTimeoutMs: Number(raw.READ_WAIT_TIMEOUT_MS ?? 5000),
     apiRateLimit: Number(raw.API_RATE_LIMIT ?? 1000),
     apiRateLimitWindowSeconds: Number(raw.API_RATE_LIMIT_WINDOW_SECONDS ?? 60),

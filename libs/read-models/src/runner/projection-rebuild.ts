@@ -41,13 +41,18 @@ export interface RebuildOptions {
   threads?: RebuildThreads;
   /**
    * Rows each projection in this thread keeps in memory across pages (write-behind, rebuild-row-cache.ts;
-   * `REBUILD_ROW_CACHE_ROWS`, default 40,000); 0 writes every page, as the live runner does.
+   * `REBUILD_ROW_CACHE_ROWS`, default 100,000, fewer when the heap is nearly full); 0 writes every page, as
+   * the live runner does.
    */
   rowCacheRows?: number;
 }
 
-/** Default of `RebuildOptions.rowCacheRows`: about a national cohort's ECTs (bench/README.md). */
-export const DEFAULT_REBUILD_ROW_CACHE_ROWS = 40_000;
+/**
+ * Default of `RebuildOptions.rowCacheRows`: more than a national log's ECTs (60,000). With 40,000, a national
+ * log in time order evicted rows still in induction and read them back (bench/README.md, "Fifth pass"); the
+ * heap guard in RebuildRowCache keeps a larger log within Node's heap.
+ */
+export const DEFAULT_REBUILD_ROW_CACHE_ROWS = 100_000;
 
 /**
  * Replays the whole log into fresh copies of a projection's tables, in a schema of their own, then swaps
