@@ -19,7 +19,7 @@ import {
 } from '#induction/early-help/early-help-causes.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { ApplyContext, Projection } from '../projection.js';
-import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { ECT_STREAM, type EctFoldDeps, evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkInsert, bulkUpsert } from '../bulk-write.js';
@@ -292,8 +292,8 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
       // The spans and their counts are written with their case's row: each page when live, once in a rebuild.
       await table.put([...touched.values()]);
       // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state).
-      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, {
+        kept: table,
         table: 'early_help_cases',
         stateColumn: 'state',
         statements: ['UPDATE early_help_cases SET ect_name = NULL WHERE ect_id = $1::uuid'],

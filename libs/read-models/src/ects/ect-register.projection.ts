@@ -3,7 +3,7 @@ import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
 import type { ApplyContext, Projection } from '../projection.js';
-import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { evolveShared } from '../entitlements/ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
@@ -114,8 +114,8 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
       }
       await table.put(updated);
       // R23: an erased person's copies here go too, in every ECT's row (a mentor appears in many).
-      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, {
+        kept: table,
         table: 'ects',
         stateColumn: 'state',
         statements: ['UPDATE ects SET first_name = NULL, last_name = NULL, trn = NULL WHERE id = $1::uuid'],

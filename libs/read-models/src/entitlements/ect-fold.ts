@@ -1,5 +1,4 @@
-import type { EntityManager, EntitySchema, ObjectLiteral } from 'typeorm';
-import { In } from 'typeorm';
+import type { ObjectLiteral } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { TermCalendar } from '#induction/calendar/r1-terms.js';
 import type { EctEvent } from '#induction/induction/ect.events.js';
@@ -94,11 +93,9 @@ export interface FoldedRow {
 /**
  * Folds a batch's ECT events onto each ECT's stored state (idempotent: events at or below the stored
  * revision are skipped), calling `step` after each event with the state before and after it. The stored rows
- * come from `stored` when given (a projection's `keyedRows`, kept across a rebuild's pages), else from `entity`.
+ * come from `stored`: the projection's `keyedRows` (kept across a rebuild's pages).
  */
 export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
-  em: EntityManager,
-  entity: EntitySchema<Row>,
   events: readonly RecordedEvent[],
   deps: EctFoldDeps,
   step: (
@@ -109,7 +106,7 @@ export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
     event: RecordedEvent,
     draft: Partial<Row>,
   ) => void,
-  stored?: { get(ids: readonly string[]): Promise<Map<string, Row>> },
+  stored: { get(ids: readonly string[]): Promise<Map<string, Row>> },
 ): Promise<
   {
     id: string;
@@ -122,14 +119,7 @@ export async function foldEcts<Row extends FoldedRow & ObjectLiteral>(
 > {
   const byEct = groupByStream(events, ECT_STREAM);
   if (byEct.size === 0) return [];
-  const rows = stored
-    ? await stored.get([...byEct.keys()])
-    : new Map(
-        (await em.find(entity, { where: { ectId: In([...byEct.keys()]) } as never })).map((row) => [
-          (row as unknown as { ectId: string }).ectId,
-          row,
-        ]),
-      );
+  const rows = await stored.get([...byEct.keys()]);
   const out = [];
   for (const [id, streamEvents] of byEct) {
     const row = rows.get(id);

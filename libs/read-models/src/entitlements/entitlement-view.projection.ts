@@ -10,7 +10,7 @@ import {
   MAX_TIMETABLE_PERCENT,
 } from '#induction/entitlements/r22-entitlements.js';
 import type { ApplyContext, Projection } from '../projection.js';
-import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { type EctFoldDeps, eventDate, foldEcts, isEctEvent, scheduleAt } from './ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
@@ -112,8 +112,6 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
     async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const table = keyedRows(em, context, entitlements);
       const folded = await foldEcts<KeptEntitlement>(
-        em,
-        EntitlementEntity,
         events.filter(isEctEvent),
         deps,
         (_id, row, before, after, event, draft) => {
@@ -156,8 +154,7 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
       }
       await table.put(rows);
       // R23: an erased person's fields go from every row's folded state (the rows kept by a rebuild first).
-      if (erasedSubjectsIn(events).length > 0) await table.settle();
-      await redactErased(em, events, { table: 'entitlement_view', stateColumn: 'state' });
+      await redactErased(em, events, { table: 'entitlement_view', stateColumn: 'state', kept: table });
     },
   };
 }

@@ -30,6 +30,11 @@ export interface RedactionTarget {
   readonly stateColumn?: string;
   /** Extra statements per subject, `$1` the subject id: e.g. clearing name columns. */
   readonly statements?: readonly string[];
+  /**
+   * The projection's rows kept in memory (`keyedRows`, a rebuild's cache): written and forgotten before the
+   * redaction, which changes the table by query (an erased mentor sits in many ECTs' states).
+   */
+  readonly kept?: { settle(): Promise<void> };
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -42,6 +47,7 @@ export async function redactErased(
 ): Promise<void> {
   const subjects = erasedSubjectsIn(events);
   if (subjects.length === 0) return;
+  await target.kept?.settle();
   if (!IDENT.test(target.table) || (target.stateColumn && !IDENT.test(target.stateColumn))) {
     throw new Error(`redactErased: bad identifier in ${target.table}.${target.stateColumn ?? ''}`);
   }

@@ -5,7 +5,7 @@ import type { ContactPersonalData } from '#induction/induction/ect.events.js';
 import type { EctState } from '#induction/induction/ect.state.js';
 import type { TrainingEvent } from '#induction/training/training-programme.decider.js';
 import type { ApplyContext, Projection } from '../projection.js';
-import { erasedSubjectsIn, redactErased } from '../erasure/redact-erased.js';
+import { redactErased } from '../erasure/redact-erased.js';
 import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
 import { type EctFoldDeps, foldEcts, isEctEvent, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkUpsert } from '../bulk-write.js';
@@ -232,14 +232,7 @@ export function inductionPlanProjection(deps: EctFoldDeps): Projection {
     entities: [PlanEctEntity, PlanTrainingEntity, PlanAllocationEntity],
     async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const table = keyedRows(em, context, planEcts);
-      const folded = await foldEcts<KeptPlanEct>(
-        em,
-        PlanEctEntity,
-        events.filter(isEctEvent),
-        deps,
-        () => undefined,
-        table,
-      );
+      const folded = await foldEcts<KeptPlanEct>(events.filter(isEctEvent), deps, () => undefined, table);
       const rows: KeptPlanEct[] = [];
       for (const { id, state, revision, last } of folded) {
         if (state.phase === 'unregistered') continue;
@@ -265,8 +258,8 @@ export function inductionPlanProjection(deps: EctFoldDeps): Projection {
       await table.put(rows);
       // R23: an erased ECT's or mentor's name goes from every plan row holding it (the rows kept by a rebuild
       // written first, so that the statements see them and later pages read them back redacted).
-      if (erasedSubjectsIn(events).length > 0) await table.settle();
       await redactErased(em, events, {
+        kept: table,
         table: 'plan_ects',
         stateColumn: 'state',
         statements: [
