@@ -13,6 +13,7 @@ import { seedDemo } from './demo/seed-demo.js';
 import { runGenerate } from './generate/generate.command.js';
 import { runSimulateSurvey } from './generate/simulate-survey.command.js';
 import { runRevokeToken } from './revoke-token.command.js';
+import { relaunchNode, youngGenerationRelaunch } from './young-generation.js';
 
 const USAGE = `Usage: ledger <command> [options]
 
@@ -53,6 +54,15 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || values.help) {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
+  }
+  if (command === 'rebuild') {
+    // A rebuild runs in a Node with a larger young generation unless the operator chose one (young-generation.ts).
+    const relaunch = youngGenerationRelaunch({
+      execArgv: process.execArgv,
+      argv: process.argv,
+      nodeOptions: process.env['NODE_OPTIONS'],
+    });
+    if (relaunch) return relaunchNode(relaunch);
   }
 
   let config;
