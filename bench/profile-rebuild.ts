@@ -2,7 +2,9 @@
  * `node --cpu-prof dist/bench/profile-rebuild.js <database-url>`: the one-pass rebuild of every projection on a
  * database a bench run kept (`npm run bench -- --quick --skip-http --keep-database`), alone, so that a CPU
  * profile shows the rebuild without generation or HTTP (issue 9). Prints the seconds and events/s.
- * `REBUILD_THREADS` chooses how the projections are spread over worker threads (see below).
+ * `REBUILD_THREADS` chooses how the projections are spread over worker threads (see below);
+ * `REBUILD_PROJECTIONS="early-help-queue,due-items"` rebuilds only those (default: all), so that a profile
+ * shows one projection's own cost.
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,11 +36,17 @@ const config = loadConfig({
 });
 const ledger = await composeLedger(config, createLogger({ level: 'warn' }));
 try {
+  const only = process.env['REBUILD_PROJECTIONS']?.split(',').filter(Boolean);
+  const unknown = only?.filter((name) => !ledger.projections.some((p) => p.name === name)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(
+      `REBUILD_PROJECTIONS: no projection called "${unknown[0]}" (${ledger.projections.map((p) => p.name).join(', ')})`,
+    );
   // REBUILD_THREADS="early-help-queue,due-items;induction-plan": the projections of each worker thread;
   // "ledger": the split `ledger rebuild --threads` uses; unset or "none": all in this thread.
   const groups = process.env['REBUILD_THREADS'] ?? 'none';
   const result = await benchRebuild(
-    ledger,
+    only ? { ...ledger, projections: ledger.projections.filter((p) => only.includes(p.name)) } : ledger,
     databaseUrl,
     groups === 'none'
       ? []
