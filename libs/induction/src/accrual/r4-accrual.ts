@@ -39,7 +39,11 @@ export function termsServed(state: EctState, asOf: IsoDate, calendar: TermCalend
   return served;
 }
 
-function computeTermsServed(state: EctState, asOf: IsoDate, calendar: TermCalendar): number {
+/**
+ * R4 as `termsServed`, without its memo: for a caller that asks each date once (`inductionYears`), for which
+ * building the memo's key would cost more than it saves.
+ */
+export function computeTermsServed(state: EctState, asOf: IsoDate, calendar: TermCalendar): number {
   const pauses = pausesWithoutAccrual(state, asOf);
   return state.posts.reduce(
     (sum, post) =>

@@ -8,7 +8,7 @@
  */
 import { addDays, type IsoDate } from '../calendar/calendar-date.js';
 import type { TermCalendar } from '../calendar/r1-terms.js';
-import { AUTOMATIC_EXTENSION_THRESHOLD_DAYS, inductionYearOn } from '../absence/r8-automatic-extension.js';
+import { AUTOMATIC_EXTENSION_THRESHOLD_DAYS, inductionYears } from '../absence/r8-automatic-extension.js';
 import { MAX_TIMETABLE_PERCENT } from '../entitlements/r22-entitlements.js';
 import type { EctState } from '../induction/ect.state.js';
 import { type EctSchedule, ectSchedule, inductionYearFromSchedule } from './ect-schedule.js';
@@ -90,9 +90,10 @@ export function standingEarlyHelpCauses(
     1: { days: 0, warnedOn: null, reachedOn: null },
     2: { days: 0, warnedOn: null, reachedOn: null },
   };
+  const yearOn = inductionYears(state, calendar);
   for (const absence of state.absences) {
     if (absence.withdrawn || absence.statutory) continue;
-    const year = perYear[inductionYearOn(state, absence.from, calendar)];
+    const year = perYear[yearOn(absence.from)];
     year.days += absence.days;
     if (year.days >= ABSENCE_WARNING_DAYS) year.warnedOn ??= absence.to;
     if (year.days >= AUTOMATIC_EXTENSION_THRESHOLD_DAYS) year.reachedOn ??= absence.to;
