@@ -9,6 +9,7 @@ import {
   installExtendedProtocolMultiplexer,
   type MultiplexerState,
   multiplexerState,
+  type StallGuardOptions,
 } from './extended-protocol-multiplexer.js';
 
 /**
@@ -42,6 +43,21 @@ export interface EmbeddedPostgresState {
 export interface EmbeddedPostgresOptions {
   /** Directory for the data files; they persist across restarts. Undefined: in memory. */
   dataDir?: string;
+  /**
+   * What to do with a connection that waits behind another's transaction while that one sends nothing (a
+   * statement awaited on a second connection inside a transaction, which never runs on PGlite); false: none.
+   * Default: defaultStallGuard().
+   */
+  stallGuard?: StallGuardOptions | false;
+}
+
+/**
+ * Under NODE_ENV=test (jest sets it) the waiting query fails after 10 s with SQLSTATE 40P01 naming both
+ * connections, so a test meets the error instead of its timeout; otherwise the wait is logged after 60 s and
+ * left as it is (no transaction of the service stays quiet that long while it is working).
+ */
+export function defaultStallGuard(env: NodeJS.ProcessEnv = process.env): StallGuardOptions {
+  return env['NODE_ENV'] === 'test' ? { afterMs: 10_000, fail: true } : { afterMs: 60_000, fail: false };
 }
 
 /**
@@ -64,7 +80,8 @@ export async function startEmbeddedPostgres(
     port: 0,
     maxConnections: EMBEDDED_MAX_CONNECTIONS,
   });
-  installExtendedProtocolMultiplexer(server);
+  const stallGuard = options.stallGuard ?? defaultStallGuard();
+  installExtendedProtocolMultiplexer(server, stallGuard ? { stallGuard } : {});
   waitForFreeSlot(server);
   try {
     await server.start();

@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { EMBEDDED_POOL_MAX, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
+import type { Stall } from './extended-protocol-multiplexer.js';
 
 /**
  * How long the racing queries may take. They take 4-11 s on a loaded 2-core machine; past this, the test
@@ -120,6 +121,95 @@ describe('embedded PGlite shared by several pools (extended-protocol multiplexer
       await pool.end();
     }
   }, 30_000);
+});
+
+describe('embedded PGlite: a statement awaited on a second connection inside a transaction', () => {
+  // Its own server, with a guard that fails a stalled wait at once (the default under test waits 10 s).
+  let guarded: EmbeddedPostgres;
+  const stalls: Stall[] = [];
+
+  beforeAll(async () => {
+    guarded = await startEmbeddedPostgres({
+      stallGuard: { afterMs: 100, fail: true, report: (stall) => stalls.push(stall) },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  it("fails the second connection's query with 40P01 naming both connections, instead of waiting forever", async () => {
+    const first = new pg.Pool({ connectionString: guarded.connectionString, max: 1 });
+    const second = new pg.Pool({ connectionString: guarded.connectionString, max: 1 });
+    try {
+      await first.query('CREATE TABLE stall_probe (id int PRIMARY KEY)');
+      await second.query('SELECT 1'); // connected before the transaction: the wait is its query's
+      stalls.length = 0;
+      const client = await first.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('INSERT INTO stall_probe VALUES ($1)', [1]);
+        // Works on PostgreSQL (it sees no row yet); on PGlite it waits for the transaction it is part of.
+        const failure = await settleWithin(
+          second.query('SELECT count(*) FROM stall_probe WHERE id = $1', [1]).then(
+            () => null,
+            (error: unknown) => error as { code?: string; message: string },
+          ),
+          30_000,
+          () => JSON.stringify(guarded.state()),
+        );
+        expect(failure?.code).toBe('40P01');
+        expect(failure?.message).toMatch(
+          /connection \d+ waited \d+ ms behind connection \d+'s open transaction/,
+        );
+        expect(failure?.message).toContain('Waiting: Parse: SELECT count(*) FROM stall_probe WHERE id = $1');
+        expect(failure?.message).toContain(
+          "Holder's last statement: Parse: INSERT INTO stall_probe VALUES ($1)",
+        );
+        expect(stalls).toEqual([expect.objectContaining({ holding: 'transaction', failed: true })]);
+        expect(stalls[0]!.waiting).not.toBe(stalls[0]!.holder);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      // Both connections carry on: the failed one skipped the rest of its exchange up to its Sync.
+      const { rows } = await second.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM stall_probe WHERE id = $1',
+        [1],
+      );
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await Promise.all([first.end(), second.end()]);
+    }
+  }, 60_000);
+
+  it("fails a connection opened inside another connection's transaction", async () => {
+    const first = new pg.Pool({ connectionString: guarded.connectionString, max: 1 });
+    try {
+      const client = await first.connect();
+      try {
+        await client.query('BEGIN');
+        const late = new pg.Client({ connectionString: guarded.connectionString });
+        late.on('error', () => undefined);
+        const failure = await settleWithin(
+          late.connect().then(
+            () => null,
+            (error: unknown) => error as { code?: string; message: string },
+          ),
+          30_000,
+          () => JSON.stringify(guarded.state()),
+        );
+        await late.end().catch(() => undefined);
+        expect(failure?.code).toBe('40P01');
+        expect(failure?.message).toContain('Waiting: startup (a new connection)');
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    } finally {
+      await first.end();
+    }
+  }, 60_000);
 });
 
 async function settleWithin<T>(work: Promise<T>, ms: number, explain: () => string): Promise<T> {

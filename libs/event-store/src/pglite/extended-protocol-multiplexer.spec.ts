@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { installExtendedProtocolMultiplexer, multiplexerState } from './extended-protocol-multiplexer.js';
+import {
+  installExtendedProtocolMultiplexer,
+  multiplexerState,
+  type Stall,
+  type StallGuardOptions,
+} from './extended-protocol-multiplexer.js';
 
 /**
  * The scheduler against a stand-in for PGLiteSocketServer's queue (same fields and the same `enqueue`) and
@@ -59,6 +64,55 @@ describe('extended-protocol multiplexer: a client that disconnects while it hold
   });
 });
 
+describe('extended-protocol multiplexer: stall guard', () => {
+  it('fails a message waiting behind a transaction whose client sends nothing, naming both clients', async () => {
+    const stalls: Stall[] = [];
+    const { server, send, db, received } = fakeServer({
+      afterMs: 20,
+      fail: true,
+      report: (s) => stalls.push(s),
+    });
+    await send(1, 'Q BEGIN');
+    // Client 2's exchange: the server enqueues each message once the previous one is answered.
+    await expectSettled([send(2, 'P')], server);
+    await send(2, 'B');
+    await send(2, 'S');
+    expect(stalls).toEqual([
+      expect.objectContaining({ holder: 1, holding: 'transaction', waiting: 2, sent: 'Parse', failed: true }),
+    ]);
+    expect(stalls[0]!.message).toContain('connection 2 waited');
+    expect(stalls[0]!.message).toContain("behind connection 1's open transaction");
+    // ErrorResponse for the Parse, nothing for the Bind, ReadyForQuery for the Sync: as PostgreSQL after an error.
+    expect(received(2)).toEqual(['E', 'Z']);
+    expect(db.ran).toEqual(['1:Q BEGIN']);
+    // Client 2 is usable again: its next exchange runs once client 1 commits.
+    await send(1, 'Q COMMIT');
+    await expectSettled([send(2, 'P'), send(2, 'S')], server);
+    expect(db.ran).toEqual(['1:Q BEGIN', '1:Q COMMIT', '2:P', '2:S']);
+  });
+
+  it('fails a simple query with the error and ReadyForQuery', async () => {
+    const stalls: Stall[] = [];
+    const { server, send, received } = fakeServer({ afterMs: 20, fail: true, report: (s) => stalls.push(s) });
+    await send(1, 'Q BEGIN');
+    await expectSettled([send(2, 'Q SELECT')], server);
+    expect(received(2)).toEqual(['E', 'Z']);
+    expect(stalls).toEqual([expect.objectContaining({ holder: 1, waiting: 2, failed: true })]);
+  });
+
+  it('only reports when not failing: the waiting message runs once the holder commits', async () => {
+    let reported!: (stall: Stall) => void;
+    const stall = new Promise<Stall>((resolve) => (reported = resolve));
+    const { server, send, db } = fakeServer({ afterMs: 20, fail: false, report: (s) => reported(s) });
+    await send(1, 'Q BEGIN');
+    const waiting = send(2, 'Q SELECT');
+    expect(await stall).toMatchObject({ holder: 1, waiting: 2, failed: false });
+    await send(1, 'Q COMMIT');
+    await expectSettled([waiting], server);
+    expect(db.ran).toEqual(['1:Q BEGIN', '1:Q COMMIT', '2:Q SELECT']);
+  });
+});
+
 async function expectSettled(messages: Promise<unknown>[], server: PGLiteSocketServer): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
@@ -92,7 +146,9 @@ function describeMessage(bytes: Uint8Array): string {
   return `${client}:${text}`;
 }
 
-function fakeServer() {
+function fakeServer(stallGuard?: StallGuardOptions) {
+  /** Type bytes of what each client was sent, in order ('E' an ErrorResponse, 'Z' ReadyForQuery, ...). */
+  const sentTo = new Map<number, string[]>();
   let mutex: Promise<unknown> = Promise.resolve();
   const holds = new Map<string, { start(): void; released: Promise<void> }>();
   const db = {
@@ -154,12 +210,17 @@ function fakeServer() {
     },
   };
   const server = { queryQueue } as unknown as PGLiteSocketServer;
-  installExtendedProtocolMultiplexer(server);
-  // QueryQueueManager.enqueue.
+  installExtendedProtocolMultiplexer(server, stallGuard ? { stallGuard } : {});
+  // QueryQueueManager.enqueue. The stand-in PGlite answers a message with its own type byte: only the
+  // multiplexer's own answers (a failed stall's) are kept.
   const send = (handlerId: number, text: string) =>
     new Promise<number>((resolve, reject) => {
       const message = new TextEncoder().encode(`${text}#${handlerId}`);
-      queryQueue.queue.push({ handlerId, message, resolve, reject, onData: () => undefined });
+      const onData = (data: Uint8Array) => {
+        if (data.length < 5) return;
+        sentTo.set(handlerId, [...(sentTo.get(handlerId) ?? []), String.fromCharCode(data[0]!)]);
+      };
+      queryQueue.queue.push({ handlerId, message, resolve, reject, onData });
       if (!queryQueue.processing) void queryQueue.processQueue();
     });
   // PGLiteSocketHandler.detach: drop the client's queued messages, then clear its transaction.
@@ -171,5 +232,6 @@ function fakeServer() {
     });
     await queryQueue.clearTransactionIfNeeded(handlerId);
   };
-  return { server, send, disconnect, db };
+  const received = (handlerId: number) => sentTo.get(handlerId) ?? [];
+  return { server, send, disconnect, db, received };
 }

@@ -23,6 +23,9 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * the holder again after the release, and every other client would have waited forever: with PGlite 0.5.14
  * a message never awaits past the current event-loop turn (its file-system sync is synchronous, in memory
  * and on disk), so a disconnect never meets one (0 of 200 in a stress run), but a slower file system would.
+ *
+ * With a stall guard (see StallGuardOptions), a client whose message waits behind another client's
+ * transaction (or unfinished exchange) while that client sends nothing is reported, and in tests failed.
  */
 interface QueuedMessage {
   handlerId: number;
@@ -61,7 +64,41 @@ export interface MultiplexerState {
   departed: number[];
 }
 
+/**
+ * What to do when a client waits behind another that holds the backend and sends nothing. On PostgreSQL each
+ * connection has its own backend; on PGlite there is one, so code that awaits a statement on a second
+ * connection (another pool, `dataSource.query` instead of the transaction's manager, an event-store read)
+ * while its transaction is open on the first waits forever: the first sends nothing until the second
+ * answers, and the second runs only after the first commits.
+ */
+export interface StallGuardOptions {
+  /** How long a message may wait while the holder sends nothing before the wait counts as a stall. */
+  afterMs: number;
+  /**
+   * Answer the waiting message with an error (SQLSTATE 40P01, deadlock_detected), as PostgreSQL answers a
+   * deadlock, instead of letting it wait: for tests, where the wait would otherwise end in a bare timeout.
+   */
+  fail: boolean;
+  /** Told once per stalled message (default: console.error of `stall.message`). */
+  report?: (stall: Stall) => void;
+}
+
+export interface Stall {
+  /** The connection holding the backend, and whether in a transaction or in the middle of an exchange. */
+  holder: number;
+  holding: 'transaction' | 'exchange';
+  /** The holder's last statement: what its transaction did before it went quiet. */
+  holderSent: string | undefined;
+  /** The connection that waits, and the message it waits with ('Parse: SELECT ...', 'Query: ...'). */
+  waiting: number;
+  sent: string;
+  waitedMs: number;
+  failed: boolean;
+  message: string;
+}
+
 const SYNC = 0x53; // 'S'
+const PARSE = 0x50; // 'P'
 const SIMPLE_QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
 
@@ -72,7 +109,8 @@ function endsExchange(message: Uint8Array): boolean {
   return type === SYNC || type === SIMPLE_QUERY || type === TERMINATE || type === 0;
 }
 
-function frontendMessage(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
+/** A protocol message (either direction): type byte, length, body. */
+function protocolMessage(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
   const message = new Uint8Array(5 + body.length);
   message[0] = type;
   new DataView(message.buffer).setInt32(1, 4 + body.length);
@@ -80,12 +118,54 @@ function frontendMessage(type: number, body: Uint8Array = new Uint8Array(0)): Ui
   return message;
 }
 
-const ROLLBACK = frontendMessage(SIMPLE_QUERY, new TextEncoder().encode('ROLLBACK\0'));
-const SYNC_MESSAGE = frontendMessage(SYNC);
+const ROLLBACK = protocolMessage(SIMPLE_QUERY, new TextEncoder().encode('ROLLBACK\0'));
+const SYNC_MESSAGE = protocolMessage(SYNC);
+
+const MESSAGE_NAMES: Record<string, string> = {
+  P: 'Parse',
+  B: 'Bind',
+  D: 'Describe',
+  E: 'Execute',
+  S: 'Sync',
+  Q: 'Query',
+  H: 'Flush',
+  C: 'Close',
+  X: 'Terminate',
+};
+
+/** A frontend message as a log names it: its type, and for Parse and Query the SQL (cut at 300 characters). */
+function describeFrontendMessage(message: Uint8Array): string {
+  if (message[0] === 0) return 'startup (a new connection)';
+  const type = String.fromCharCode(message[0]!);
+  const name = MESSAGE_NAMES[type] ?? `'${type}'`;
+  const strings = () => new TextDecoder().decode(message.subarray(5)).split('\0');
+  const sql = type === 'Q' ? strings()[0] : type === 'P' ? strings()[1] : undefined;
+  if (sql === undefined) return name;
+  const oneLine = sql.replace(/\s+/g, ' ').trim();
+  return `${name}: ${oneLine.length > 300 ? `${oneLine.slice(0, 300)}...` : oneLine}`;
+}
+
+/** ErrorResponse with PostgreSQL's deadlock SQLSTATE, so `pg` rejects the query with `code` '40P01'. */
+function deadlockError(text: string): Uint8Array {
+  const field = (code: string, value: string) => `${code}${value}\0`;
+  const fields = field('S', 'ERROR') + field('V', 'ERROR') + field('C', '40P01') + field('M', text);
+  return protocolMessage(0x45 /* 'E' */, new TextEncoder().encode(`${fields}\0`));
+}
+
+/** ReadyForQuery, idle: a client that waits behind another's transaction has none of its own. */
+const READY_IDLE = protocolMessage(0x5a /* 'Z' */, new Uint8Array([0x49 /* 'I' */]));
 
 const states = new WeakMap<PGLiteSocketServer, () => MultiplexerState>();
 
-export function installExtendedProtocolMultiplexer(server: PGLiteSocketServer): void {
+export interface MultiplexerOptions {
+  /** Report (and in tests fail) a client that waits behind a holder sending nothing; none: wait as long as it takes. */
+  stallGuard?: StallGuardOptions;
+}
+
+export function installExtendedProtocolMultiplexer(
+  server: PGLiteSocketServer,
+  options: MultiplexerOptions = {},
+): void {
   const found = (server as unknown as { queryQueue?: QueryQueue }).queryQueue;
   if (
     !found ||
@@ -112,6 +192,111 @@ export function installExtendedProtocolMultiplexer(server: PGLiteSocketServer): 
   const departed = new Set<number>();
   /** The scheduler loop now running, so a disconnect can wait for the backend to be released. */
   let running: Promise<void> = Promise.resolve();
+  /** Messages run so far, and when the last one ended: the holder is idle while neither changes. */
+  let ran = 0;
+  let lastRanAt = Date.now();
+  /** The last Parse or Query run, for a stall's report (decoded only then). */
+  let lastStatement: Uint8Array | undefined;
+  /**
+   * Clients whose stalled message was failed in the middle of an exchange: as PostgreSQL after an error, their
+   * messages are answered with nothing until their Sync, which is answered ReadyForQuery.
+   */
+  const skipping = new Set<number>();
+  const guard = options.stallGuard ? stallGuard(options.stallGuard) : undefined;
+
+  /** Answers a message of a client in `skipping` without the backend. */
+  function skip(item: QueuedMessage): void {
+    if (item.message[0] === SYNC) {
+      skipping.delete(item.handlerId);
+      item.onData(READY_IDLE);
+      item.resolve(READY_IDLE.length);
+      return;
+    }
+    item.resolve(0);
+  }
+
+  /**
+   * Watches for stalls while messages wait behind a holder: a check every quarter of `afterMs`, and a stall only
+   * when two checks in a row see the holder idle for `afterMs` and no message run between them. After an event
+   * loop blocked for longer than `afterMs`, the first check may come before the holder's next message is read
+   * from its socket; the second comes after.
+   */
+  function stallGuard(guardOptions: StallGuardOptions) {
+    const since = new WeakMap<QueuedMessage, number>();
+    const reported = new WeakSet<QueuedMessage>();
+    const report = guardOptions.report ?? ((stall: Stall) => console.error(stall.message));
+    let timer: NodeJS.Timeout | undefined;
+    /** What the last check saw: a stall needs two checks in a row with the holder idle past `afterMs`. */
+    let previous: { holder: number; ran: number; idle: boolean } | undefined;
+
+    const stop = () => {
+      clearInterval(timer);
+      timer = undefined;
+      previous = undefined;
+    };
+
+    const check = () => {
+      const holder = queue.lastHandlerId;
+      const holding = midExchange ? 'exchange' : inTransaction() ? 'transaction' : null;
+      if (holder === null || holding === null || queue.queue.length === 0) return stop();
+      // The holder's message is running, or the holder is gone and about to be released.
+      if (queue.processing || departed.has(holder)) return;
+      const now = Date.now();
+      const seen = previous;
+      previous = { holder, ran, idle: now - lastRanAt >= guardOptions.afterMs };
+      if (!seen?.idle || seen.holder !== holder || seen.ran !== ran) return;
+      const stalled = queue.queue.filter(
+        (q) =>
+          q.handlerId !== holder &&
+          q.message[0] !== TERMINATE &&
+          !reported.has(q) &&
+          now - (since.get(q) ?? now) >= guardOptions.afterMs &&
+          // At most one message per client, its first: the others are queued behind it.
+          queue.queue.find((first) => first.handlerId === q.handlerId) === q,
+      );
+      for (const item of stalled) {
+        reported.add(item);
+        const waitedMs = now - since.get(item)!;
+        const sent = describeFrontendMessage(item.message);
+        const holderSent = lastStatement && describeFrontendMessage(lastStatement);
+        const failed = guardOptions.fail;
+        const message =
+          `Embedded PGlite: connection ${item.handlerId} waited ${waitedMs} ms behind connection ${holder}'s ` +
+          `${holding === 'transaction' ? 'open transaction' : 'unfinished exchange'}, which sent nothing meanwhile ` +
+          `(PGlite is one backend: a statement awaited on a second connection inside a transaction never runs). ` +
+          `Waiting: ${sent}. Holder's last statement: ${holderSent ?? 'none'}.${failed ? ' Failed with 40P01.' : ''}`;
+        report({ holder, holding, holderSent, waiting: item.handlerId, sent, waitedMs, failed, message });
+        if (failed) fail(item, message);
+      }
+    };
+
+    /**
+     * Answers as PostgreSQL answers an error: a Query or Sync with the error and ReadyForQuery; any other
+     * message of an exchange with the error, its later messages skipped up to the Sync; a startup with the
+     * error alone (the client gives up on the connection).
+     */
+    function fail(item: QueuedMessage, message: string): void {
+      queue.queue.splice(queue.queue.indexOf(item), 1);
+      const type = item.message[0];
+      const ends = type === SIMPLE_QUERY || type === SYNC;
+      const answer = ends ? [deadlockError(message), READY_IDLE] : [deadlockError(message)];
+      for (const data of answer) item.onData(data);
+      item.resolve(answer.reduce((n, data) => n + data.length, 0));
+      if (!ends && type !== 0) skipping.add(item.handlerId);
+    }
+
+    return {
+      /** Called when the loop stops with messages waiting for the holder. */
+      waiting(): void {
+        const now = Date.now();
+        for (const q of queue.queue) if (!since.has(q)) since.set(q, now);
+        if (!timer) {
+          timer = setInterval(check, Math.max(5, Math.floor(guardOptions.afterMs / 4)));
+          timer.unref();
+        }
+      },
+    };
+  }
 
   /**
    * Puts the backend back as PostgreSQL leaves a session that closes: its transaction (explicit, or the
@@ -154,9 +339,18 @@ export function installExtendedProtocolMultiplexer(server: PGLiteSocketServer): 
           this.lastHandlerId = null;
         }
         if (this.queue.length === 0) return;
+        const skipped = skipping.size > 0 ? this.queue.findIndex((q) => skipping.has(q.handlerId)) : -1;
+        if (skipped !== -1) {
+          skip(this.queue.splice(skipped, 1)[0]!);
+          continue;
+        }
         const index = held ? this.queue.findIndex((q) => q.handlerId === holder) : 0;
-        if (index === -1) return; // wait for the client that holds the backend
+        if (index === -1) {
+          guard?.waiting();
+          return; // wait for the client that holds the backend
+        }
         const item = this.queue.splice(index, 1)[0]!;
+        if (item.message[0] === PARSE || item.message[0] === SIMPLE_QUERY) lastStatement = item.message;
         let bytes = 0;
         try {
           await db.runExclusive(() =>
@@ -168,12 +362,16 @@ export function installExtendedProtocolMultiplexer(server: PGLiteSocketServer): 
             }),
           );
         } catch (error) {
+          ran++;
+          lastRanAt = Date.now();
           // The client errors out and disconnects; it keeps the backend until then, and then releases it.
           this.lastHandlerId = item.handlerId;
           midExchange = !endsExchange(item.message);
           item.reject(error);
           continue;
         }
+        ran++;
+        lastRanAt = Date.now();
         this.lastHandlerId = item.handlerId;
         midExchange = !endsExchange(item.message);
         item.resolve(bytes);
@@ -194,6 +392,7 @@ export function installExtendedProtocolMultiplexer(server: PGLiteSocketServer): 
     // The socket server has already dropped this client's queued messages. Release the backend inside the
     // scheduler, after any message of this client still running: that message may make it the holder again.
     departed.add(handlerId);
+    skipping.delete(handlerId);
     await queue.processQueue();
     if (queue.lastHandlerId !== handlerId) departed.delete(handlerId);
   };
