@@ -162,6 +162,52 @@ export function standingEarlyHelpCauses(
   return causes;
 }
 
+/**
+ * The state's fields `standingEarlyHelpCauses` never reads. An event that changes only these (a timetable, an
+ * assessment or its access grant, a notification, the AB contact: about a fifth of a generated ECT's events)
+ * leaves the standing causes as they were, so a read model keeps them rather than deciding them again. Listed
+ * as the fields not read, so that a field added to the state counts as read until someone adds it here.
+ */
+const NOT_READ_BY_STANDING_CAUSES: ReadonlySet<string> = new Set<keyof EctState>([
+  'ectId',
+  'leadSchoolUrn',
+  'qtsAwardedOn',
+  'absenceThresholdsReached',
+  'reducedTo',
+  'extensions',
+  'finalRound',
+  'assessments',
+  'interimAssessmentRequired',
+  'interimAssessments',
+  'recommendation',
+  'decision',
+  'notifications',
+  'appeal',
+  'abContactId',
+  'abContactAccountId',
+  'deciders',
+  'failFinal',
+  'people',
+  'timetables',
+  'accessGrants',
+  'erasureRequests',
+  'erasedSubjects',
+]);
+
+/**
+ * False when `after` differs from `before` only in fields `standingEarlyHelpCauses` never reads (by identity:
+ * a fold keeps what an event leaves alone), so its causes on `after` are those on `before` (same calendar and
+ * attendance).
+ */
+export function standingCausesMayChange(before: EctState, after: EctState): boolean {
+  if (before === after) return false;
+  const a = before as unknown as Record<string, unknown>;
+  const b = after as unknown as Record<string, unknown>;
+  for (const key in b) if (!NOT_READ_BY_STANDING_CAUSES.has(key) && a[key] !== b[key]) return true;
+  for (const key in a) if (!NOT_READ_BY_STANDING_CAUSES.has(key) && !(key in b)) return true;
+  return false;
+}
+
 /** What the time-dependent causes need: the schedule and the timetables, both stored by read models. */
 export interface TimedFacts {
   readonly open: boolean;

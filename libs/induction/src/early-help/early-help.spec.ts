@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { EctState } from '../induction/ect.state.js';
 import { calendar, command, history, registered, stateOf } from '../testing/ect-fixtures.js';
 import { caseStatus, earlyHelpCaseDecider as decider } from './early-help-case.decider.js';
 import {
   earlyHelpCausesAt,
+  standingCausesMayChange,
   standingEarlyHelpCauses,
   timedEarlyHelpCauses,
   timedFactsOf,
@@ -63,6 +66,63 @@ describe('early help causes', () => {
       ...standingEarlyHelpCauses(state, calendar),
       ...timedEarlyHelpCauses(timedFactsOf(state, ectSchedule(state, calendar)), today),
     ]).toEqual(earlyHelpCausesAt(state, today, calendar));
+  });
+});
+
+describe('early help causes kept when an event changes nothing they are decided on', () => {
+  const absent = (from: string, to: string, days: number, absenceId = `a-${from}`) =>
+    command('RecordAbsence', { absenceId, from, to, days, reason: 'illness', on: to });
+  /** Standing causes of several kinds: late registration, mentor as tutor, absence in both years, school-led. */
+  const states: EctState[] = [
+    stateOf(registered()),
+    stateOf(
+      history(
+        registered({ on: '2025-09-20', programme: 'school-led' }),
+        absent('2025-10-01', '2025-11-30', 25),
+        absent('2026-09-07', '2026-10-30', 31),
+      ),
+    ),
+    stateOf(
+      registered({
+        mentor: {
+          personId: '0b7f3c1e-0000-4000-8000-000000000003',
+          name: 'Tu',
+          email: 'tu@example.org',
+          hasQts: true,
+        },
+      }),
+    ),
+  ];
+
+  it('an event that changes only fields the causes never read (timetables, the AB contact) may be skipped', () => {
+    const [state] = states;
+    expect(standingCausesMayChange(state!, state!)).toBe(false);
+    expect(
+      standingCausesMayChange(state!, {
+        ...state!,
+        timetables: [{ from: '2025-09-01', percentOfMainPayRangeTimetable: 95 }],
+        abContactId: 'someone',
+      }),
+    ).toBe(false);
+    expect(standingCausesMayChange(state!, { ...state!, mentorId: null })).toBe(true);
+    expect(standingCausesMayChange(state!, { ...state!, absences: [...state!.absences] })).toBe(true);
+    expect(standingCausesMayChange(state!, { ...state!, posts: [...state!.posts] })).toBe(true);
+  });
+
+  it('property: whatever fields an event replaces, when it may be skipped the standing causes are the same', () => {
+    const keys = Object.keys(states[0]!) as (keyof EctState)[];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...states),
+        fc.dictionary(fc.constantFrom(...keys), fc.anything()),
+        (before, replaced) => {
+          const after = { ...before, ...replaced } as EctState;
+          if (standingCausesMayChange(before, after)) return;
+          expect(standingEarlyHelpCauses(after, calendar)).toEqual(standingEarlyHelpCauses(before, calendar));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import {
 import {
   type EarlyHelpCause,
   type EarlyHelpCauseKind,
+  standingCausesMayChange,
   standingEarlyHelpCauses,
   type TimedFacts,
   timedEarlyHelpCauses,
@@ -221,10 +222,8 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
     entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity, EarlyHelpSpanCountEntity],
     async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
       const ids = new Set<string>();
-      for (const event of events) {
-        const id = ectIdOf(event);
-        if (id) ids.add(id);
-      }
+      const idOf = events.map(ectIdOf);
+      for (const id of idOf) if (id) ids.add(id);
       if (ids.size === 0) return;
       const table = keyedRows(em, context, caseRows);
       // Rows kept by a rebuild's cache are changed in place below: every row touched is put back.
@@ -239,18 +238,21 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
           event,
         );
       };
-      for (const event of events) {
-        const id = ectIdOf(event);
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        const id = idOf[i];
         if (!id) continue;
         const row = touched.get(id) ?? rows.get(id) ?? emptyRow(id);
         touched.set(id, row);
         const data = event.data as Record<string, unknown>;
         if (ECT_STREAM.test(event.streamId)) {
           if (event.streamRevision <= BigInt(row.revision)) continue;
-          row.state = evolveShared(deps, row.state ?? deps.initialState(), event);
+          const before = row.state;
+          row.state = evolveShared(deps, before ?? deps.initialState(), event);
           row.revision = event.streamRevision.toString();
           folded.add(id);
-          restate(row, event);
+          // The causes stand as they were when the event changed nothing they are decided on.
+          if (before === null || standingCausesMayChange(before, row.state)) restate(row, event);
         } else if (CASE_STREAM.test(event.streamId)) {
           if (event.streamRevision <= BigInt(row.caseRevision)) continue;
           row.caseState = earlyHelpCaseDecider.evolve(row.caseState, {
