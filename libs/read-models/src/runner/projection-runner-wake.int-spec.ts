@@ -15,6 +15,7 @@ import { openReadModelDataSource } from '../read-model-data-source.js';
 import { createTestDatabase } from '../../../../test/support/postgres-test-database.js';
 import { listenerBackends } from '../../../../test/support/listener-backends.js';
 import { describeWithEnv } from '../../../../test/support/requires-env.js';
+import type { Projection } from '../projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { countedEvents, countingProjection } from './testing/counting-projection.js';
 
@@ -42,6 +43,8 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
 class DrivenStore extends MemoryEventStore {
   private readonly watchers = new Set<() => void>();
   duringNextRead: (() => Promise<void>) | null = null;
+  /** `readAll` calls so far. */
+  reads = 0;
 
   notify(): void {
     for (const onAppend of [...this.watchers]) onAppend();
@@ -57,6 +60,7 @@ class DrivenStore extends MemoryEventStore {
   }
 
   override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.reads++;
     const events = await super.readAll(options);
     const during = this.duringNextRead;
     this.duringNextRead = null;
@@ -84,9 +88,9 @@ describeWithEnv('DATABASE_URL', 'ProjectionRunner woken by the store’s appends
   const startRunner = async (
     pollIntervalMs: number,
     store: EventStore = runnerStore,
-    projection = counting,
+    projection: Projection | Projection[] = counting,
   ) => {
-    runner = new ProjectionRunner(dataSource, store, [projection], {
+    runner = new ProjectionRunner(dataSource, store, [projection].flat(), {
       pollIntervalMs,
       safetyPollMs: HOUR,
     });
@@ -131,6 +135,30 @@ describeWithEnv('DATABASE_URL', 'ProjectionRunner woken by the store’s appends
     expect(await counted('driven-quiet')).toBe(0);
     store.notify();
     await until(async () => (await counted('driven-quiet')) === 1);
+  }, 30_000);
+
+  it('reads the log once per append for all its projections, each applying it once', async () => {
+    // Each loop read the batch itself, and then again to find the log empty: 2 reads per projection per append
+    // (22 with the worker's 11 projections, each decrypting the events). Loops at the same position share the
+    // read in flight, and a short batch read with nothing hidden needs no second read.
+    const store = new DrivenStore();
+    const names = ['runner-wake-shared-1', 'runner-wake-shared-2', 'runner-wake-shared-3'];
+    const live = await startRunner(
+      HOUR,
+      store,
+      names.map((name) => countingProjection(name, 'runner_wake_spec')),
+    );
+    await until(() => live.pendingSleeps === 3);
+    for (const round of [1, 2]) {
+      const reads = store.reads;
+      await store.append('driven-shared', [event()]);
+      store.notify();
+      // Every projection counts the stream's events: 3 each time.
+      await until(async () => (await counted('driven-shared')) === 3 * round);
+      await until(() => live.pendingSleeps === 3);
+      expect(store.reads - reads).toBe(1);
+    }
+    expect(live.status().map((s) => s.lastError)).toEqual([null, null, null]);
   }, 30_000);
 
   it('reads again when notified while it was reading (the notification is not slept through)', async () => {

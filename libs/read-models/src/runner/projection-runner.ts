@@ -25,6 +25,12 @@ export interface ProjectionRunnerOptions {
   onError?: (projection: string, error: unknown) => void;
 }
 
+/** What one batch did: events moved past (0: nothing new) and whether it read all there was (a short batch). */
+interface Step {
+  moved: number;
+  drained: boolean;
+}
+
 interface RunningProjection {
   projection: Projection;
   position: LogPosition | undefined;
@@ -70,7 +76,11 @@ export class ProjectionRunner {
   /** With `safetyPollMs`: the store's append watch, which pokes. */
   private watch: AppendWatch | null = null;
   /** The `commitsHidden` check in flight, shared by the loops that wake together (see `readyToRead`). */
-  private hiddenCheck: { pokes: number; hidden: Promise<boolean> } | null = null;
+  private hiddenCheck: { pokes: number; since: number; hidden: Promise<boolean> } | null = null;
+  /** Reads of the log started so far: a read is numbered by it, a loop's `since` is its value (see `readBatch`). */
+  private readsStarted = 0;
+  /** Reads in flight by the position they read after: loops at that position share one (see `readBatch`). */
+  private readonly reads = new Map<string, { seq: number; events: Promise<RecordedEvent[]> }>();
   private loops: Promise<void>[] = [];
   private claimConnection: {
     query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -187,7 +197,7 @@ export class ProjectionRunner {
   async catchUp(): Promise<void> {
     for (const r of this.running.values()) {
       if (!r.claimed && !(await this.claim(r))) continue;
-      while ((await this.step(r)) > 0) {
+      while ((await this.step(r, this.readsStarted)).moved > 0) {
         /* keep going until the log is drained */
       }
     }
@@ -210,10 +220,14 @@ export class ProjectionRunner {
           await this.sleep(this.claimRetryMs, { pokeable: false });
           continue;
         }
-        const { pokes, hidden } = await this.readyToRead();
-        const applied = await this.step(r);
+        const { pokes, hidden, since } = await this.readyToRead();
+        const { moved, drained } = await this.step(r, since);
         r.lastError = null;
-        if (applied === 0) await this.sleep(hidden ? this.pollIntervalMs : this.idlePollMs(), { pokes });
+        // Nothing new, or all there was (a short batch) with nothing hidden: what was committed since comes with
+        // a poke after `pokes`, so the loop need not read again to find the log empty (one read per append,
+        // not two).
+        if (moved === 0 || (drained && !hidden))
+          await this.sleep(hidden ? this.pollIntervalMs : this.idlePollMs(), { pokes });
       } catch (error) {
         r.lastError = error instanceof Error ? error.message : String(error);
         this.options.onError?.(r.projection.name, error);
@@ -238,13 +252,15 @@ export class ProjectionRunner {
    * anything committed after it comes with a notification (a poke after `pokes`). The loops woken by one
    * poke share one check; a loop joining it takes its poke count, so a poke since the check began wakes it.
    */
-  private async readyToRead(): Promise<{ pokes: number; hidden: boolean }> {
+  private async readyToRead(): Promise<{ pokes: number; hidden: boolean; since: number }> {
     const watch = this.watch;
-    if (!watch?.commitsHidden || !watch.live) return { pokes: this.pokes, hidden: false };
+    if (!watch?.commitsHidden || !watch.live)
+      return { pokes: this.pokes, hidden: false, since: this.readsStarted };
     let shared = this.hiddenCheck;
     if (!shared) {
       const started = {
         pokes: this.pokes,
+        since: this.readsStarted,
         hidden: watch.commitsHidden().then(
           (hidden) => hidden,
           () => true,
@@ -255,23 +271,46 @@ export class ProjectionRunner {
         if (this.hiddenCheck === started) this.hiddenCheck = null;
       });
     }
-    return { pokes: shared.pokes, hidden: await shared.hidden };
+    return { pokes: shared.pokes, hidden: await shared.hidden, since: shared.since };
+  }
+
+  /**
+   * The batch after `after`, read once for every loop at that position: the loops woken by one append read the
+   * same events, and each read (and its decryption) was made once per projection, 11 times per command. A loop
+   * joins a read in flight only if it began after `since` (the read count when the loop's `readyToRead` began),
+   * so it sees everything its own read would have: what was committed before its hidden check, and before the
+   * poke count it sleeps on. Events are shared, as a rebuild's page is: projections never change them.
+   */
+  private readBatch(after: LogPosition | undefined, since: number): Promise<RecordedEvent[]> {
+    const key = after ? `${after.commit}/${after.prepare}` : '';
+    const shared = this.reads.get(key);
+    if (shared && shared.seq > since) return shared.events;
+    const read = {
+      seq: ++this.readsStarted,
+      events: this.store.readAll({ ...(after ? { after } : {}), limit: this.batchSize }),
+    };
+    this.reads.set(key, read);
+    const done = () => {
+      if (this.reads.get(key) === read) this.reads.delete(key);
+    };
+    read.events.then(done, done);
+    return read.events;
   }
 
   /** One batch, after any step of this projection in progress (the loop's or `catchUp()`'s). */
-  private step(r: RunningProjection): Promise<number> {
+  private step(r: RunningProjection, since: number): Promise<Step> {
     const next = r.stepping.then(
-      () => this.stepOnce(r),
-      () => this.stepOnce(r),
+      () => this.stepOnce(r, since),
+      () => this.stepOnce(r, since),
     );
     r.stepping = next.catch(() => undefined);
     return next;
   }
 
-  /** One batch: returns how many events it moved past (0 when there was nothing new). */
-  private async stepOnce(r: RunningProjection): Promise<number> {
-    const batch = await this.store.readAll({ after: r.position, limit: this.batchSize });
-    if (batch.length === 0) return 0;
+  /** One batch: how many events it moved past (0 when there was nothing new), and whether that was all. */
+  private async stepOnce(r: RunningProjection, since: number): Promise<Step> {
+    const batch = await this.readBatch(r.position, since);
+    if (batch.length === 0) return { moved: 0, drained: true };
     const last = batch[batch.length - 1]!.position;
     const relevant = filterEvents(r.projection, batch);
     const outcome = await this.dataSource.transaction(async (em) => {
@@ -283,11 +322,11 @@ export class ProjectionRunner {
     });
     if (outcome.moved) {
       r.position = outcome.stored;
-      return 1;
+      return { moved: 1, drained: false };
     }
     r.position = last;
     r.eventsApplied += relevant.length;
-    return batch.length;
+    return { moved: batch.length, drained: batch.length < this.batchSize };
   }
 
   /** `pokes`: the poke count before the read this sleep follows; a poke since then ends it at once. */
