@@ -22,7 +22,7 @@ import { CLOCK } from './domain/clock.token.js';
 import { LEDGER_DOMAIN, type LedgerDomain } from './domain/ledger-domain.js';
 import { PERSON_ID_DERIVER, PersonIdentity, type PersonIdDeriver } from './domain/person-identity.js';
 import { EctQueries } from './ects/ect-queries.js';
-import { SchoolRegister } from './schools/school-register.js';
+import { SchoolRegister, SEALED_EVENT_STORE } from './schools/school-register.js';
 import { EctsHttpController } from './ects/ects.http-controller.js';
 import { EctLifecycleHttpController } from './ects/ect-lifecycle.http-controller.js';
 import { ECT_LIFECYCLE_PROVIDERS } from './ects/ect-lifecycle.providers.js';
@@ -72,6 +72,7 @@ export class ApiModule {
     const infrastructure: Provider[] = [
       { provide: APP_CONFIG, useValue: runtime.config },
       { provide: EVENT_STORE, useValue: runtime.eventStore },
+      { provide: SEALED_EVENT_STORE, useValue: runtime.storedEventStore },
       { provide: KEY_VAULT, useValue: runtime.keyVault },
       { provide: DataSource, useValue: runtime.dataSource },
       { provide: JOB_QUEUE, useValue: runtime.jobs },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { EventStore, RecordedEvent } from '#event-store/event-store.port.js';
-import { SchoolRegister } from './school-register.js';
+import type { Provider } from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store/event-store.port.js';
+import { ApiModule, type ApiModuleOptions } from '../api.module.js';
+import { SchoolRegister, SEALED_EVENT_STORE } from './school-register.js';
 
 /** A store holding some school streams, counting the reads. */
 function store(streams: Map<string, number>) {
@@ -28,5 +30,23 @@ describe('SchoolRegister: is a school on the AB register (its stream has events)
     expect(await schools.exists('100002')).toBe(true);
     expect(await schools.exists('100002')).toBe(true);
     expect(reads).toEqual(['school-100001', 'school-100002', 'school-100002']);
+  });
+});
+
+describe('SchoolRegister in the api: the stream as stored', () => {
+  it('is given the sealed store, so a first lookup at a school asks for no key and decrypts nothing', () => {
+    const runtime = {
+      eventStore: { name: 'decrypting' },
+      storedEventStore: { name: 'sealed' },
+      config: { apiTokenSecret: 's', readWaitTimeoutMs: 5_000, commandFoldCacheEvents: 0 },
+      embedded: true,
+    };
+    const module = ApiModule.forRuntime({ runtime, projectionNames: [] } as unknown as ApiModuleOptions);
+    const value = (token: symbol) =>
+      (module.providers as (Provider & { provide?: unknown; useValue?: unknown })[]).find(
+        (p) => p.provide === token,
+      )?.useValue;
+    expect(value(SEALED_EVENT_STORE)).toBe(runtime.storedEventStore);
+    expect(value(EVENT_STORE)).toBe(runtime.eventStore);
   });
 });

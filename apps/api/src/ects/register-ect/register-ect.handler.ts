@@ -40,23 +40,31 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
         `You can only register ECTs at your own school (not ${request.schoolUrn})`,
       ]);
     }
-    if (!(await this.schools.exists(request.schoolUrn))) {
+    // The school is looked up while the ECT's stream is read: both only read, and nothing is written (no key,
+    // no event) unless the school is on the register. A school seen before in this process answers at once.
+    const school = this.schools.exists(request.schoolUrn);
+    const ectId = await this.identity.ectIdForTrn(request.trn);
+    const streamId = ectStreamId(ectId);
+    const folding = this.runner.fold(streamId, this.domain.ect, this.domain.toEctEvent);
+    // Awaited below, once the school is known: a refused school must not leave it rejected and unhandled.
+    folding.catch(() => undefined);
+    if (!(await school)) {
       throw invalid(
         `schoolUrn: no school with URN ${request.schoolUrn} is on the AB's register`,
         'schoolUrn',
       );
     }
-    const ectId = await this.identity.ectIdForTrn(request.trn);
     const mentorId = await this.identity.contactIdForEmail(request.mentor.email);
     const inductionTutorId = await this.identity.contactIdForEmail(request.inductionTutor.email);
     // The event is sealed with these three people's keys (the ECT's is new). Fetched, or created, in one
-    // statement while the runner reads the stream, the append's encryption finds them in memory instead of
+    // statement while the stream is still being read, the append's encryption finds them in memory instead of
     // waiting for one more round trip. A refused registration may leave the ECT a key and no data: harmless
     // (a key alone says nothing), and an erased person's tombstone is never replaced by a new key. Failures
     // are the append's to report, as before.
     void this.keyVault.keysFor([ectId, mentorId, inductionTutorId]).catch(() => undefined);
     return this.runner.run({
-      streamId: ectStreamId(ectId),
+      streamId,
+      loaded: await folding,
       id: ectId,
       location: `/api/v1/ects/${ectId}`,
       decider: this.domain.ect,
