@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -16,7 +16,7 @@ import { createTestDatabase } from '../../../../test/support/postgres-test-datab
 import { listenerBackends } from '../../../../test/support/listener-backends.js';
 import { describeWithEnv } from '../../../../test/support/requires-env.js';
 import type { Projection } from '../projection.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { ProjectionRunner, readCheckpoint } from './projection-runner.js';
 import { countedEvents, countingProjection } from './testing/counting-projection.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -83,6 +83,7 @@ describeWithEnv('DATABASE_URL', 'ProjectionRunner woken by the store’s appends
   let writer: PostgresEventStore;
   let runner: ProjectionRunner | null = null;
   const counted = (streamId?: string) => countedEvents(dataSource, 'runner_wake_spec', streamId);
+  const checkpointOf = async (name: string) => readCheckpoint(dataSource.manager, name);
 
   /** A store of the test's own needs a projection (a checkpoint) of its own: its positions are not the log's. */
   const startRunner = async (
@@ -159,6 +160,50 @@ describeWithEnv('DATABASE_URL', 'ProjectionRunner woken by the store’s appends
       expect(store.reads - reads).toBe(1);
     }
     expect(live.status().map((s) => s.lastError)).toEqual([null, null, null]);
+  }, 30_000);
+
+  it('moves the checkpoint of a projection with nothing to apply without a transaction', async () => {
+    const store = new DrivenStore();
+    const name = 'runner-wake-nothing-to-apply';
+    const live = await startRunner(HOUR, store, {
+      ...countingProjection(name, 'runner_wake_spec'),
+      eventTypes: ['B'],
+    });
+    await until(() => live.pendingSleeps === 1);
+    const transactions = jest.spyOn(dataSource, 'transaction');
+    try {
+      await store.append('driven-other-types', [event()]);
+      store.notify();
+      const head = (await store.headPosition())!;
+      await until(() => live.status()[0]!.position?.prepare === head.prepare);
+      expect(await checkpointOf(name)).toEqual(head);
+      expect(transactions).not.toHaveBeenCalled();
+      expect(await counted('driven-other-types')).toBe(0);
+    } finally {
+      transactions.mockRestore();
+    }
+  }, 30_000);
+
+  it('with nothing to apply, leaves a checkpoint moved under it where it was moved to and reads from there', async () => {
+    const store = new DrivenStore();
+    const name = 'runner-wake-moved-under';
+    const live = await startRunner(HOUR, store, {
+      ...countingProjection(name, 'runner_wake_spec'),
+      eventTypes: ['B'],
+    });
+    await until(() => live.pendingSleeps === 1);
+    const elsewhere = { commit: 1_000_000n, prepare: 1_000_000n };
+    // While the runner reads, a rebuild's swap (or another worker) moves the checkpoint on.
+    store.duringNextRead = async () => {
+      await dataSource.query(
+        'UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3 WHERE name = $1',
+        [name, elsewhere.commit.toString(), elsewhere.prepare.toString()],
+      );
+    };
+    await store.append('driven-moved-under', [event()]);
+    store.notify();
+    await until(() => live.status()[0]!.position?.prepare === elsewhere.prepare);
+    expect(await checkpointOf(name)).toEqual(elsewhere);
   }, 30_000);
 
   it('reads again when notified while it was reading (the notification is not slept through)', async () => {
