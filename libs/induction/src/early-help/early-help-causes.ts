@@ -10,7 +10,7 @@ import { addDays, type IsoDate } from '../calendar/calendar-date.js';
 import type { TermCalendar } from '../calendar/r1-terms.js';
 import { AUTOMATIC_EXTENSION_THRESHOLD_DAYS, inductionYears } from '../absence/r8-automatic-extension.js';
 import { MAX_TIMETABLE_PERCENT } from '../entitlements/r22-entitlements.js';
-import type { EctState } from '../induction/ect.state.js';
+import type { Absence, EctState, Pause, Post } from '../induction/ect.state.js';
 import { type EctSchedule, ectSchedule, inductionYearFromSchedule } from './ect-schedule.js';
 
 /** Days of ad hoc absence in one induction year at which the hub checks in, before R8's 30. */
@@ -86,36 +86,7 @@ export function standingEarlyHelpCauses(
       detail: 'Year 1 assessment unsatisfactory: extra support in place at once (4.2)',
     });
   }
-  const perYear: Record<1 | 2, { days: number; warnedOn: IsoDate | null; reachedOn: IsoDate | null }> = {
-    1: { days: 0, warnedOn: null, reachedOn: null },
-    2: { days: 0, warnedOn: null, reachedOn: null },
-  };
-  const yearOn = inductionYears(state, calendar);
-  for (const absence of state.absences) {
-    if (absence.withdrawn || absence.statutory) continue;
-    const year = perYear[yearOn(absence.from)];
-    year.days += absence.days;
-    if (year.days >= ABSENCE_WARNING_DAYS) year.warnedOn ??= absence.to;
-    if (year.days >= AUTOMATIC_EXTENSION_THRESHOLD_DAYS) year.reachedOn ??= absence.to;
-  }
-  for (const yearNumber of [1, 2] as const) {
-    const year = perYear[yearNumber];
-    if (year.reachedOn !== null) {
-      causes.push({
-        cause: 'absence-threshold',
-        rule: 'R8',
-        since: year.reachedOn,
-        detail: `Year ${yearNumber}: ${year.days} days' absence (R8 extension; R10 head's notice)`,
-      });
-    } else if (year.warnedOn !== null) {
-      causes.push({
-        cause: 'absence-warning',
-        rule: 'R8',
-        since: year.warnedOn,
-        detail: `Year ${yearNumber}: ${year.days} days' absence, nearing 30`,
-      });
-    }
-  }
+  for (const cause of absenceCauses(state, calendar)) causes.push(cause);
   if (state.mentorId === null)
     causes.push({ cause: 'no-mentor', rule: 'R22', since, detail: 'No named mentor' });
   if (state.inductionTutorId === null)
@@ -160,6 +131,149 @@ export function standingEarlyHelpCauses(
     });
   }
   return causes;
+}
+
+/** One induction year's ad hoc absence so far, in the order the absences were recorded (R8, early help). */
+interface YearAbsence {
+  readonly days: number;
+  /** The end of the absence that took the year to `ABSENCE_WARNING_DAYS`. */
+  readonly warnedOn: IsoDate | null;
+  /** The end of the absence that took the year to R8's threshold. */
+  readonly reachedOn: IsoDate | null;
+}
+
+/** The absences tallied (by identity), each year's totals, and the causes they raise. */
+interface AbsenceTally {
+  readonly absences: readonly Absence[];
+  readonly years: readonly [YearAbsence, YearAbsence];
+  readonly causes: readonly EarlyHelpCause[];
+}
+
+const NO_ABSENCE: YearAbsence = { days: 0, warnedOn: null, reachedOn: null };
+
+/** R8 (3.6) and the hub's warning: one more ad hoc absence added to its induction year's total. */
+function addAbsence(year: YearAbsence, absence: Absence): YearAbsence {
+  const days = year.days + absence.days;
+  return {
+    days,
+    warnedOn: year.warnedOn ?? (days >= ABSENCE_WARNING_DAYS ? absence.to : null),
+    reachedOn: year.reachedOn ?? (days >= AUTOMATIC_EXTENSION_THRESHOLD_DAYS ? absence.to : null),
+  };
+}
+
+/** R8: a year at 30 days or more is extended (R10: head's notice); at 20 the hub checks in first. */
+function absenceCausesOf(years: readonly [YearAbsence, YearAbsence]): EarlyHelpCause[] {
+  const causes: EarlyHelpCause[] = [];
+  for (const yearNumber of [1, 2] as const) {
+    const year = years[yearNumber - 1]!;
+    if (year.reachedOn !== null) {
+      causes.push({
+        cause: 'absence-threshold',
+        rule: 'R8',
+        since: year.reachedOn,
+        detail: `Year ${yearNumber}: ${year.days} days' absence (R8 extension; R10 head's notice)`,
+      });
+    } else if (year.warnedOn !== null) {
+      causes.push({
+        cause: 'absence-warning',
+        rule: 'R8',
+        since: year.warnedOn,
+        detail: `Year ${yearNumber}: ${year.days} days' absence, nearing 30`,
+      });
+    }
+  }
+  return causes;
+}
+
+/**
+ * R8 as the early-help causes read it: ad hoc absences (neither withdrawn nor statutory leave, R9) counted in
+ * the induction year each starts in (R3), in the order recorded, from `start` (the totals of `absences` up to
+ * `from`).
+ */
+function tallyAbsences(
+  absences: readonly Absence[],
+  yearOn: (date: IsoDate) => 1 | 2,
+  start: readonly [YearAbsence, YearAbsence] = [NO_ABSENCE, NO_ABSENCE],
+  from = 0,
+): AbsenceTally {
+  let [one, two] = start;
+  for (let i = from; i < absences.length; i++) {
+    const absence = absences[i]!;
+    if (absence.withdrawn || absence.statutory) continue;
+    if (yearOn(absence.from) === 1) one = addAbsence(one, absence);
+    else two = addAbsence(two, absence);
+  }
+  const years = [one, two] as const;
+  return { absences, years, causes: absenceCausesOf(years) };
+}
+
+/** The absences of one (calendar, posts, pauses, prior terms), on which R3's year of an absence depends. */
+interface Tallies {
+  readonly calendar: TermCalendar;
+  readonly pauses: readonly Pause[];
+  readonly priorTermsServed: number;
+  /** R3's year of a date under these (`inductionYears` of the first state asked: it reads nothing else). */
+  readonly yearOn: (date: IsoDate) => 1 | 2;
+  /** The tally last made, kept or added to by the next state's absences (a fold shares the array). */
+  latest: AbsenceTally | null;
+}
+
+/**
+ * One entry per posts array (an ECT's posts change rarely, and far less often than its absences): its pauses,
+ * prior terms and calendar are compared by identity, and an entry for others replaces it.
+ */
+const talliesByPosts = new WeakMap<readonly Post[], Tallies>();
+
+function talliesOf(state: EctState, calendar: TermCalendar): Tallies | null {
+  if (!Array.isArray(state.posts) || !Array.isArray(state.pauses)) return null;
+  let tallies = talliesByPosts.get(state.posts);
+  if (
+    tallies === undefined ||
+    tallies.calendar !== calendar ||
+    tallies.pauses !== state.pauses ||
+    tallies.priorTermsServed !== state.priorTermsServed
+  ) {
+    tallies = {
+      calendar,
+      pauses: state.pauses,
+      priorTermsServed: state.priorTermsServed,
+      yearOn: inductionYears(state, calendar),
+      latest: null,
+    };
+    talliesByPosts.set(state.posts, tallies);
+  }
+  return tallies;
+}
+
+/** True when `absences` is `previous` with one absence added at the end (the fold shares the others). */
+function oneAdded(previous: readonly Absence[], absences: readonly Absence[]): boolean {
+  if (absences.length !== previous.length + 1) return false;
+  for (let i = 0; i < previous.length; i++) if (absences[i] !== previous[i]) return false;
+  return true;
+}
+
+const NO_CAUSES: readonly EarlyHelpCause[] = Object.freeze([]);
+
+/**
+ * The absence causes of a state (domain.md R8 at 30 days, R3 for the year, R9 for statutory leave; the hub's
+ * warning at 20, "The hub's own service"): asked at every ECT event by the
+ * early-help queue, over all the ECT's absences (≈30 at national scale). Kept along the fold, as
+ * `inductionYears` keeps its bounds: states are immutable and share unchanged arrays, so under the same
+ * (calendar, posts, pauses, prior terms) the same absences array has the causes last found, and an absence
+ * recorded (AbsenceRecorded appends one) is added to the totals of those before it. Anything else (a
+ * withdrawal, a leave choice, new posts or pauses, another ECT's state) counts them all again.
+ */
+export function absenceCauses(state: EctState, calendar: TermCalendar): readonly EarlyHelpCause[] {
+  if (state.absences.length === 0) return NO_CAUSES;
+  const tallies = talliesOf(state, calendar);
+  if (!tallies) return tallyAbsences(state.absences, inductionYears(state, calendar)).causes;
+  const latest = tallies.latest;
+  if (latest?.absences === state.absences) return latest.causes;
+  tallies.latest =
+    latest && oneAdded(latest.absences, state.absences)
+      ? tallyAbsences(state.absences, tallies.yearOn, latest.years, latest.absences.length)
+      : tallyAbsences(state.absences, tallies.yearOn);
+  return tallies.latest.causes;
 }
 
 /**

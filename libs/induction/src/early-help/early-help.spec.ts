@@ -1,10 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { AUTOMATIC_EXTENSION_THRESHOLD_DAYS, inductionYearOn } from '../absence/r8-automatic-extension.js';
+import { addDays, type IsoDate } from '../calendar/calendar-date.js';
+import type { AbsenceReason, EctEvent, EctEventOf } from '../induction/ect.events.js';
 import type { EctState } from '../induction/ect.state.js';
-import { calendar, command, history, registered, stateOf } from '../testing/ect-fixtures.js';
+import {
+  calendar,
+  command,
+  decider as ectDecider,
+  event,
+  history,
+  registered,
+  stateOf,
+} from '../testing/ect-fixtures.js';
 import { caseStatus, earlyHelpCaseDecider as decider } from './early-help-case.decider.js';
 import {
+  absenceCauses,
+  ABSENCE_WARNING_DAYS,
   earlyHelpCausesAt,
+  type EarlyHelpCause,
   standingCausesMayChange,
   standingEarlyHelpCauses,
   timedEarlyHelpCauses,
@@ -155,5 +169,185 @@ describe('early help case', () => {
       status: 'open',
       openedOn: '2026-04-20',
     });
+  });
+});
+
+/** The absence causes as `standingEarlyHelpCauses` decided them before they were kept along the fold. */
+function absenceCausesCountedAgain(state: EctState): EarlyHelpCause[] {
+  const causes: EarlyHelpCause[] = [];
+  const perYear: Record<1 | 2, { days: number; warnedOn: IsoDate | null; reachedOn: IsoDate | null }> = {
+    1: { days: 0, warnedOn: null, reachedOn: null },
+    2: { days: 0, warnedOn: null, reachedOn: null },
+  };
+  for (const absence of state.absences) {
+    if (absence.withdrawn || absence.statutory) continue;
+    const year = perYear[inductionYearOn(state, absence.from, calendar)];
+    year.days += absence.days;
+    if (year.days >= ABSENCE_WARNING_DAYS) year.warnedOn ??= absence.to;
+    if (year.days >= AUTOMATIC_EXTENSION_THRESHOLD_DAYS) year.reachedOn ??= absence.to;
+  }
+  for (const yearNumber of [1, 2] as const) {
+    const year = perYear[yearNumber];
+    if (year.reachedOn !== null) {
+      causes.push({
+        cause: 'absence-threshold',
+        rule: 'R8',
+        since: year.reachedOn,
+        detail: `Year ${yearNumber}: ${year.days} days' absence (R8 extension; R10 head's notice)`,
+      });
+    } else if (year.warnedOn !== null) {
+      causes.push({
+        cause: 'absence-warning',
+        rule: 'R8',
+        since: year.warnedOn,
+        detail: `Year ${yearNumber}: ${year.days} days' absence, nearing 30`,
+      });
+    }
+  }
+  return causes;
+}
+
+describe('early help absence causes kept along the fold (R8)', () => {
+  const recorded = (absenceId: string, from: IsoDate, days: number, reason: AbsenceReason = 'illness') =>
+    event('AbsenceRecorded', {
+      absenceId,
+      from,
+      to: addDays(from, days),
+      days,
+      reason,
+      extendForLeave: null,
+      recordedOn: from,
+    } as EctEventOf<'AbsenceRecorded'>['data']);
+  const fold = (start: EctState, events: readonly EctEvent[]) => {
+    const states = [start];
+    for (const e of events) states.push(ectDecider.evolve(states.at(-1)!, e));
+    return states;
+  };
+
+  it('adds a recorded absence to its year and counts again after a withdrawal', () => {
+    const states = fold(stateOf(registered()), [
+      recorded('a1', '2025-10-01', 12),
+      recorded('a2', '2025-11-03', 9),
+      recorded('a3', '2025-12-01', 10),
+      event('AbsenceWithdrawn', { absenceId: 'a2', reason: 'entered in error', withdrawnOn: '2025-12-05' }),
+    ]);
+    expect(states.map((state) => absenceCauses(state, calendar).map((c) => [c.cause, c.since]))).toEqual([
+      [],
+      [],
+      [['absence-warning', '2025-11-12']],
+      [['absence-threshold', '2025-12-11']],
+      [['absence-warning', '2025-12-11']],
+    ]);
+    // The same absences under the same posts and pauses: the very causes found before.
+    expect(absenceCauses({ ...states[3]! }, calendar)).toBe(absenceCauses(states[3]!, calendar));
+    for (const state of states)
+      expect(absenceCauses(state, calendar)).toEqual(absenceCausesCountedAgain(state));
+  });
+
+  it('places the absences in their year again when a pause moves the start of year 2', () => {
+    const start = stateOf(registered());
+    const [before, after] = fold(start, [recorded('a1', '2026-10-01', 25)]);
+    const paused = ectDecider.evolve(
+      after!,
+      event('InductionPaused', { from: '2025-10-01', reason: 'other', pausedOn: '2025-10-01' }),
+    );
+    expect(absenceCauses(paused, calendar)).toEqual(absenceCausesCountedAgain(paused));
+    expect(absenceCauses(after!, calendar)).toEqual(absenceCausesCountedAgain(after!));
+    expect(absenceCauses(before!, calendar)).toEqual([]);
+  });
+
+  it('equals counting every absence again, along random folds of absences, withdrawals and pauses', () => {
+    const start = stateOf(registered());
+    const day = fc.integer({ min: 0, max: 1000 }).map((n) => addDays('2025-09-01', n));
+    const step = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.tuple(
+          fc.constant('record' as const),
+          day,
+          fc.integer({ min: 0, max: 25 }),
+          fc.constantFrom<AbsenceReason>('illness', 'illness', 'maternity'),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(
+          fc.constant('withdraw' as const),
+          fc.nat(),
+          fc.constant(0),
+          fc.constant<AbsenceReason>('illness'),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(
+          fc.constant('pause' as const),
+          day,
+          fc.constant(0),
+          fc.constant<AbsenceReason>('illness'),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(
+          fc.constant('resume' as const),
+          day,
+          fc.constant(0),
+          fc.constant<AbsenceReason>('illness'),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(
+          fc.constant('again' as const),
+          fc.nat(),
+          fc.constant(0),
+          fc.constant<AbsenceReason>('illness'),
+        ),
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const states = [start];
+        let n = 0;
+        for (const [kind, at, days, reason] of steps) {
+          const state = states.at(-1)!;
+          if (kind === 'record') {
+            states.push(ectDecider.evolve(state, recorded(`a${n++}`, at as IsoDate, days, reason)));
+          } else if (kind === 'withdraw' && state.absences.length > 0) {
+            const absenceId = state.absences[(at as number) % state.absences.length]!.absenceId;
+            states.push(
+              ectDecider.evolve(
+                state,
+                event('AbsenceWithdrawn', { absenceId, reason: 'error', withdrawnOn: '2026-01-01' }),
+              ),
+            );
+          } else if (kind === 'pause') {
+            states.push(
+              ectDecider.evolve(
+                state,
+                event('InductionPaused', { from: at as IsoDate, reason: 'other', pausedOn: at as IsoDate }),
+              ),
+            );
+          } else if (kind === 'resume') {
+            states.push(
+              ectDecider.evolve(
+                state,
+                event('InductionResumed', { from: at as IsoDate, resumedOn: at as IsoDate }),
+              ),
+            );
+          } else if (kind === 'again' && states.length > 1) {
+            // An earlier state asked again (a rebuild reads rows back; live runs fold from the stored state).
+            states.push(states[(at as number) % states.length]!);
+          }
+          const now = states.at(-1)!;
+          expect(absenceCauses(now, calendar)).toEqual(absenceCausesCountedAgain(now));
+          expect(standingEarlyHelpCauses(now, calendar)).toEqual(
+            standingEarlyHelpCauses(structuredClone(now), calendar),
+          );
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
