@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { EarlyHelpCause } from '#induction/early-help/early-help-causes.js';
 import { earlyHelpCaseDecider } from '#induction/early-help/early-help-case.decider.js';
-import { caseOn, type EarlyHelpCaseRow, mergeCauses } from './early-help-queue.projection.js';
+import {
+  caseOn,
+  type EarlyHelpCaseRow,
+  mergeCauses,
+  type StoredCause,
+} from './early-help-queue.projection.js';
 
 const event = (eventId: string, type = 'ProgressReviewSubmitted') =>
   ({ eventId, type }) as unknown as RecordedEvent;
@@ -58,6 +63,53 @@ describe('early-help queue: the event behind each cause', () => {
             const kept = before.find((b) => b.cause === c.cause && b.since === c.since);
             expect(c.eventId).toBe(kept ? kept.eventId : `e${i + 1}`);
           }
+        });
+      }),
+    );
+  });
+
+  it('keeps the stored causes themselves when they stand as they were', () => {
+    const stored = mergeCauses(
+      [],
+      [cause('not-on-track', '2025-12-01'), cause('no-mentor', '2025-09-01')],
+      event('e1'),
+    );
+    const same = mergeCauses(
+      stored,
+      [cause('not-on-track', '2025-12-01'), cause('no-mentor', '2025-09-01')],
+      event('e2'),
+    );
+    expect(same).toBe(stored);
+    const fewer = mergeCauses(stored, [cause('no-mentor', '2025-09-01')], event('e3'));
+    expect(fewer).toEqual([stored[1]]);
+    expect(fewer[0]).toBe(stored[1]);
+    // Same kind and date, another detail (an absence total grown): the stored event, a new detail.
+    const grown = mergeCauses(stored, [{ ...cause('no-mentor', '2025-09-01'), detail: 'more' }], event('e4'));
+    expect(grown).toEqual([{ ...stored[1], detail: 'more' }]);
+  });
+
+  it('property: the same causes as building every one anew (the definition before the stored ones were kept)', () => {
+    const mergedAnew = (previous: readonly StoredCause[], now: readonly EarlyHelpCause[], e: RecordedEvent) =>
+      now.map((c) => {
+        const kept = previous.find((p) => p.cause === c.cause && p.since === c.since);
+        return { ...c, eventId: kept ? kept.eventId : e.eventId, eventType: kept ? kept.eventType : e.type };
+      });
+    const oneCause = fc
+      .record({
+        kind: fc.constantFrom('absence-warning' as const, 'absence-threshold' as const, 'no-mentor' as const),
+        day: fc.integer({ min: 1, max: 4 }),
+        detail: fc.constantFrom('a', 'b'),
+        rule: fc.constantFrom('R8', 'R22'),
+      })
+      .map(({ kind, day, detail, rule }) => ({ ...cause(kind, `2025-10-0${day}`), detail, rule }));
+    fc.assert(
+      fc.property(fc.array(fc.array(oneCause, { maxLength: 4 }), { minLength: 1, maxLength: 8 }), (steps) => {
+        let stored: StoredCause[] = [];
+        let anew: StoredCause[] = [];
+        steps.forEach((now, i) => {
+          stored = mergeCauses(stored, now, event(`e${i}`));
+          anew = mergedAnew(anew, now, event(`e${i}`));
+          expect(stored).toEqual(anew);
         });
       }),
     );

@@ -166,20 +166,32 @@ const attendanceOf = (row: EarlyHelpCaseRow): TrainingAttendance => {
   return { attended: values.filter(Boolean).length, recorded: values.length };
 };
 
-/** Keeps the triggering event of a cause that still stands as it was (same kind, same since). */
+/**
+ * Keeps the triggering event of a cause that still stands as it was (same kind, same since). A cause that
+ * stands word for word as stored is the stored object itself, and causes that all stand so, in the same
+ * order, are `previous` itself: most events leave the causes as they were, and rows are compared and
+ * written by content, so nothing written changes.
+ */
 export function mergeCauses(
-  previous: readonly StoredCause[],
+  previous: StoredCause[],
   now: readonly EarlyHelpCause[],
   event: RecordedEvent,
 ): StoredCause[] {
-  return now.map((cause) => {
+  let same = now.length === previous.length;
+  const merged = now.map((cause, i) => {
     const kept = previous.find((p) => p.cause === cause.cause && p.since === cause.since);
+    if (kept && kept.rule === cause.rule && kept.detail === cause.detail) {
+      same &&= kept === previous[i];
+      return kept;
+    }
+    same = false;
     return {
       ...cause,
       eventId: kept ? kept.eventId : event.eventId,
       eventType: kept ? kept.eventType : event.type,
     };
   });
+  return same ? previous : merged;
 }
 
 /** The ECT a projected event concerns, if any. */
