@@ -259,6 +259,11 @@ describe('early help absence causes kept along the fold (R8)', () => {
   it('equals counting every absence again, along random folds of absences, withdrawals and pauses', () => {
     const start = stateOf(registered());
     const day = fc.integer({ min: 0, max: 1000 }).map((n) => addDays('2025-09-01', n));
+    /** A step other than recording an absence: its kind and where it applies (no days, no reason). */
+    const other = <K extends string, A>(kind: K, at: fc.Arbitrary<A>) => ({
+      weight: 1,
+      arbitrary: fc.tuple(fc.constant(kind), at, fc.constant(0), fc.constant<AbsenceReason>('illness')),
+    });
     const step = fc.oneof(
       {
         weight: 6,
@@ -269,42 +274,10 @@ describe('early help absence causes kept along the fold (R8)', () => {
           fc.constantFrom<AbsenceReason>('illness', 'illness', 'maternity'),
         ),
       },
-      {
-        weight: 1,
-        arbitrary: fc.tuple(
-          fc.constant('withdraw' as const),
-          fc.nat(),
-          fc.constant(0),
-          fc.constant<AbsenceReason>('illness'),
-        ),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.tuple(
-          fc.constant('pause' as const),
-          day,
-          fc.constant(0),
-          fc.constant<AbsenceReason>('illness'),
-        ),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.tuple(
-          fc.constant('resume' as const),
-          day,
-          fc.constant(0),
-          fc.constant<AbsenceReason>('illness'),
-        ),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.tuple(
-          fc.constant('again' as const),
-          fc.nat(),
-          fc.constant(0),
-          fc.constant<AbsenceReason>('illness'),
-        ),
-      },
+      other('withdraw', fc.nat()),
+      other('pause', day),
+      other('resume', day),
+      other('again', fc.nat()),
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
