@@ -108,4 +108,29 @@ describe('RegisterEctHandler: the school lookup and the ECT stream read together
     const ectStream = h.streamsRead.find((s) => s.startsWith('ect-'))!;
     expect(await h.store.readStream(ectStream)).toEqual([]);
   });
+
+  it('reports the identity failure, and leaves no rejection unhandled, when the school lookup fails too', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const store = new MemoryEventStore();
+      const handler = new RegisterEctHandler(
+        store,
+        new StreamCommandRunner(store),
+        createLedgerDomain({ hubSchoolUrns: [] }),
+        { now: () => new Date('2026-09-01T09:00:00Z') },
+        { keysFor: async () => new Map() } as unknown as KeyVault,
+        new PersonIdentity(() => Promise.reject(new Error('identity key unavailable'))),
+        new SchoolRegister({ readStream: () => Promise.reject(new Error('database down')) }),
+      );
+      await expect(handler.execute(new RegisterEctCommand(request('1112223'), context))).rejects.toThrow(
+        'identity key unavailable',
+      );
+      await settle();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

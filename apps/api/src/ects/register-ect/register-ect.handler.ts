@@ -42,11 +42,12 @@ export class RegisterEctHandler implements ICommandHandler<RegisterEctCommand> {
     }
     // The school is looked up while the ECT's stream is read: both only read, and nothing is written (no key,
     // no event) unless the school is on the register. A school seen before in this process answers at once.
+    // Both are awaited below, after other awaits that may throw first: neither may be left rejected and unhandled.
     const school = this.schools.exists(request.schoolUrn);
+    school.catch(() => undefined);
     const ectId = await this.identity.ectIdForTrn(request.trn);
     const streamId = ectStreamId(ectId);
     const folding = this.runner.fold(streamId, this.domain.ect, this.domain.toEctEvent);
-    // Awaited below, once the school is known: a refused school must not leave it rejected and unhandled.
     folding.catch(() => undefined);
     if (!(await school)) {
       throw invalid(
