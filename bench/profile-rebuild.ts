@@ -25,7 +25,7 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
   DATABASE_POOL_MAX: '10',
-  // The rebuild's write-behind bound, if given (default 40,000; 0: none).
+  // The rebuild's write-behind bound, if given (default 100,000; 0: none).
   ...(process.env['REBUILD_ROW_CACHE_ROWS']
     ? { REBUILD_ROW_CACHE_ROWS: process.env['REBUILD_ROW_CACHE_ROWS'] }
     : {}),
