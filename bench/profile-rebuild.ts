@@ -43,16 +43,19 @@ try {
       `REBUILD_PROJECTIONS: no projection called "${unknown[0]}" (${ledger.projections.map((p) => p.name).join(', ')})`,
     );
   // REBUILD_THREADS="early-help-queue,due-items;induction-plan": the projections of each worker thread;
-  // "ledger": the split `ledger rebuild --threads` uses; unset or "none": all in this thread.
+  // "ledger": the split `ledger rebuild --threads` uses; "split:2": the ECT projections split by ECT over two
+  // threads (`ledger rebuild --split 2`); unset or "none": all in this thread.
   const groups = process.env['REBUILD_THREADS'] ?? 'none';
   const result = await benchRebuild(
     only ? { ...ledger, projections: ledger.projections.filter((p) => only.includes(p.name)) } : ledger,
     databaseUrl,
     groups === 'none'
       ? []
-      : groups === 'ledger'
-        ? LEDGER_REBUILD_THREAD_GROUPS
-        : groups.split(';').map((g) => g.split(',').filter(Boolean)),
+      : /^split:\d+$/.test(groups)
+        ? { split: Number(groups.slice(6)) }
+        : groups === 'ledger'
+          ? LEDGER_REBUILD_THREAD_GROUPS
+          : groups.split(';').map((g) => g.split(',').filter(Boolean)),
   );
   console.log(
     `rebuild: ${result.total.eventsRead} events in ${result.total.seconds.toFixed(1)} s ` +

@@ -27,19 +27,21 @@ export interface RebuildResults {
 
 /**
  * `threadGroups`: the projections each worker thread applies (default `[]`: all in this thread; on two
- * cores the threads measured no faster, see bench/README.md). `rowCacheRows`: the rebuild's write-behind
+ * cores the threads measured no faster, see bench/README.md), or `{ split: N }`: the ECT projections split
+ * by ECT over N threads (`ledger rebuild --split N`). `rowCacheRows`: the rebuild's write-behind
  * bound (default the ledger's REBUILD_ROW_CACHE_ROWS; 0 writes every page, as before write-behind).
  */
 export async function benchRebuild(
   ledger: Ledger,
   databaseUrl: string,
-  threadGroups: readonly (readonly string[])[] = [],
+  threadGroups: readonly (readonly string[])[] | { split: number } = [],
   rowCacheRows: number = ledger.runtime.config.rebuildRowCacheRows,
 ): Promise<RebuildResults> {
   const threads = ledgerRebuildThreads(
     ledger.domain,
     { databaseUrl, hubSchoolUrns: ledger.runtime.config.hubSchoolUrns },
-    threadGroups,
+    'split' in threadGroups ? [] : threadGroups,
+    'split' in threadGroups ? threadGroups.split : 0,
   );
   const results = await rebuildProjections(
     ledger.runtime.dataSource,

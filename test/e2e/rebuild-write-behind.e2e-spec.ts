@@ -14,6 +14,8 @@ import {
 import { rebuildProjections, type RebuildResult } from '#read-models/runner/projection-rebuild.js';
 import { reorderLogByTime } from '../../bench/support/reorder-log.js';
 import { composeLedger, type Ledger } from '../../apps/cli/src/compose.js';
+import { LEDGER_SPLIT_BY_ECT, ledgerRebuildThreads } from '../../apps/worker/src/rebuild-threads.js';
+import { partitionOfKey, partitionPredicate } from '#read-models/runner/ect-partitions.js';
 import { scaleProfile } from '../../apps/cli/src/generate/scale-profiles.js';
 import { writeScaleData } from '../../apps/cli/src/generate/write-scale-data.js';
 import { createTestDatabase } from '../support/postgres-test-database.js';
@@ -203,21 +205,31 @@ describeWithEnv(
 
       // R23 part-way through: a mentor of several ECTs, erased on the stream of the one of them whose history
       // ends first (in time order the erasure comes at that stream's last date, with other ECTs still to come).
-      const [mentor] = (await ds().query(
+      // Of the mentors shared by the most ECTs, one whose ECTs fall in both partitions of a rebuild split by
+      // ECT over two threads (ect-partitions.ts), so that the erasure reaches rows of a thread that does not own
+      // the stream it is recorded on.
+      const candidates = (await ds().query(
         `WITH named AS (
            SELECT data->>'mentorId' AS subject, stream_id
              FROM event_store.events
             WHERE stream_id LIKE 'ect-%' AND data->>'mentorId' IS NOT NULL),
          shared AS (
-           SELECT subject FROM named GROUP BY subject HAVING count(DISTINCT stream_id) >= 3
-            ORDER BY count(DISTINCT stream_id) DESC, subject LIMIT 1)
-         SELECT n.subject, n.stream_id AS "streamId"
-           FROM named n JOIN shared USING (subject)
+           SELECT subject, count(DISTINCT stream_id) AS ects FROM named GROUP BY subject
+           HAVING count(DISTINCT stream_id) >= 3)
+         SELECT DISTINCT s.subject, s.ects, n.stream_id AS "streamId", d.last
+           FROM shared s JOIN named n USING (subject)
            JOIN LATERAL (
              SELECT max(COALESCE(e.data->>'from', e.data->>'registeredOn', e.data->>'submittedOn')) AS last
                FROM event_store.events e WHERE e.stream_id = n.stream_id) d ON true
-          ORDER BY d.last, n.stream_id LIMIT 1`,
+          ORDER BY s.ects DESC, s.subject, d.last, n.stream_id`,
       )) as { subject: string; streamId: string }[];
+      const streamsOf = (subject: string) => candidates.filter((c) => c.subject === subject);
+      const bothPartitions = (subject: string) =>
+        new Set(streamsOf(subject).map((c) => partitionOfKey(c.streamId.slice('ect-'.length), 2))).size === 2;
+      const chosen = candidates.find((c) => bothPartitions(c.subject)) ?? candidates[0];
+      expect(chosen && bothPartitions(chosen.subject)).toBe(true);
+      // Erased on the stream of the one of them whose history ends first.
+      const mentor = streamsOf(chosen!.subject)[0];
       expect(mentor).toBeDefined();
       const erasureId = randomUUID();
       await ledger.runtime.eventStore.append(
@@ -401,6 +413,61 @@ describeWithEnv(
             true,
           ]);
       }
+    }, 240_000);
+
+    it('rebuilds the ECT projections split by ECT over two worker threads to the same rows, with the default cache and with one of 25 rows', async () => {
+      const threads = ledgerRebuildThreads(
+        ledger.domain,
+        { databaseUrl: database.url, hubSchoolUrns: ledger.runtime.config.hubSchoolUrns },
+        [],
+        2,
+      )!;
+      // The worker threads run the TypeScript sources (no build in a test run).
+      const split = { ...threads, script: new URL('../support/ts-rebuild-worker.mjs', import.meta.url) };
+      expect(split.partitions).toEqual({ count: 2, projections: LEDGER_SPLIT_BY_ECT });
+      const single = await rebuildProjections(ds(), ledger.runtime.eventStore, ledger.projections, {
+        batchSize: BATCH,
+      });
+      const expected = await snapshot();
+      for (const rowCacheRows of [undefined, 25]) {
+        const label = `split over 2 threads, ${rowCacheRows ?? 'default'} cache`;
+        const results = await rebuildProjections(ds(), ledger.runtime.eventStore, ledger.projections, {
+          batchSize: BATCH,
+          rowCacheRows,
+          threads: split,
+        });
+        // Each projection applied what it applies in one thread (the redaction orders are not counted).
+        expect(results.map((r) => [r.projection, r.eventsRead, r.eventsApplied, r.position])).toEqual(
+          single.map((r) => [r.projection, r.eventsRead, r.eventsApplied, r.position]),
+        );
+        // The split projections were applied in the threads (this thread kept no cache for them).
+        for (const r of results)
+          expect([r.projection, r.rowCache === undefined]).toEqual([
+            r.projection,
+            LEDGER_SPLIT_BY_ECT.includes(r.projection),
+          ]);
+        const tables = await snapshot();
+        for (const table of allTables())
+          expect({ table, mode: label, ...difference(expected[table]!, tables[table]!) }).toEqual({
+            table,
+            mode: label,
+            rows: expected[table]!.length,
+            onlyWithoutCache: [],
+            onlyWithCache: [],
+          });
+      }
+      // PostgreSQL puts each ECT in the partition JavaScript does (the redaction's predicate).
+      const owners = (await ds().query(
+        `SELECT id::text AS id, ${partitionPredicate('id', { index: 1, count: 2 })} AS second FROM public.ects`,
+      )) as { id: string; second: boolean }[];
+      expect(owners.filter((o) => o.second !== (partitionOfKey(o.id, 2) === 1))).toEqual([]);
+      expect(new Set(owners.map((o) => o.second)).size).toBe(2);
+      // The erasure reached rows in both threads' partitions (the mentor's ECTs fall in both: beforeAll).
+      expect(
+        await count(`SELECT count(*) AS n FROM public.ects WHERE state->'people'->$1 = 'null'::jsonb`, [
+          erasure.subjectId,
+        ]),
+      ).toBeGreaterThan(0);
     }, 240_000);
   },
 );

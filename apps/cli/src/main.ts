@@ -20,9 +20,11 @@ const USAGE = `Usage: ledger <command> [options]
 Commands:
   serve [--role all|api|worker] [--demo]   run the service (default role: all = api + projections + jobs)
   seed-demo                                add the demo Appropriate Body (schools, tutors, ECTs)
-  rebuild <projection>|--all [--threads]   replay the log into fresh read-model tables and swap them in
-                                           (--threads: the ECT-folding projections in a worker thread;
-                                           worth it with more than two cores, see bench/README.md)
+  rebuild <projection>|--all [--split N | --threads]
+                                           replay the log into fresh read-model tables and swap them in
+                                           (--split N: the projections kept per ECT in N worker threads,
+                                           each folding its own ECTs; --threads: the ECT-folding
+                                           projections in one worker thread; see bench/README.md)
   generate --scale small|hub|national [--seed N]
                                            write deterministic scale data (bench/README.md)
   simulate-survey [--year 2025] [--seed N]  simulate the annual survey on the register; time the report
@@ -41,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
       threads: { type: 'boolean', default: false },
+      split: { type: 'string' },
       scale: { type: 'string' },
       seed: { type: 'string' },
       year: { type: 'string' },
@@ -109,8 +112,25 @@ async function main(argv: string[]): Promise<number> {
           );
           return 2;
         }
+        const split = values.split === undefined ? 0 : Number(values.split);
+        if (
+          values.split !== undefined &&
+          (!Number.isInteger(split) || split < 1 || split > 16 || values.threads)
+        ) {
+          console.error('--split takes a number of worker threads from 1 to 16, and not with --threads.');
+          return 2;
+        }
+        if (split > 0 && !config.databaseUrl) {
+          console.error('--split needs PostgreSQL (DATABASE_URL): embedded PGlite serves one connection.');
+          return 2;
+        }
         // One pass over the log for all of them (the log is read and decrypted once).
-        const threads = values.threads ? ledgerRebuildThreads(ledger.domain, config) : undefined;
+        const threads =
+          split > 0
+            ? ledgerRebuildThreads(ledger.domain, config, [], split)
+            : values.threads
+              ? ledgerRebuildThreads(ledger.domain, config)
+              : undefined;
         const results = await rebuildProjections(
           ledger.runtime.dataSource,
           ledger.runtime.eventStore,

@@ -22,6 +22,7 @@ import type { EctState } from '#induction/induction/ect.state.js';
 import type { ApplyContext, Projection } from '../projection.js';
 import { redactErased } from '../erasure/redact-erased.js';
 import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
+import { ectKeyOf } from '../runner/ect-partitions.js';
 import { ECT_STREAM, type EctFoldDeps, evolveShared, scheduleAt } from '../entitlements/ect-fold.js';
 import { bulkInsert, bulkUpsert } from '../bulk-write.js';
 
@@ -158,8 +159,6 @@ export const EarlyHelpSpanCountEntity = new EntitySchema<EarlyHelpSpanCountRow>(
 
 export const EARLY_HELP_CAUSE_DETECTED = 'EarlyHelpCauseDetected';
 const CASE_STREAM = /^early-help-(.+)$/;
-const TRAINING_STREAM = /^training-programme-\d+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const attendanceOf = (row: EarlyHelpCaseRow): TrainingAttendance => {
   const values = Object.values(row.attendance);
@@ -194,17 +193,6 @@ export function mergeCauses(
   return same ? previous : merged;
 }
 
-/** The ECT a projected event concerns, if any. */
-function ectIdOf(event: RecordedEvent): string | null {
-  const data = event.data as Record<string, unknown>;
-  const ect = ECT_STREAM.exec(event.streamId) ?? CASE_STREAM.exec(event.streamId);
-  let id: unknown = ect?.[1] ?? null;
-  if (id === null && TRAINING_STREAM.test(event.streamId) && event.type === 'AttendanceRecorded')
-    id = data['role'] === 'ect' ? data['participantId'] : null;
-  if (id === null && event.type === EARLY_HELP_CAUSE_DETECTED) id = data['ectId'];
-  return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null;
-}
-
 const emptyRow = (ectId: string): EarlyHelpCaseRow => ({
   ectId,
   schoolUrn: null,
@@ -233,87 +221,100 @@ export function earlyHelpQueueProjection(deps: EctFoldDeps): Projection {
     tables: ['early_help_cases', 'early_help_spans', 'early_help_span_counts'],
     entities: [EarlyHelpCaseEntity, EarlyHelpSpanEntity, EarlyHelpSpanCountEntity],
     async apply(events: readonly RecordedEvent[], em: EntityManager, context?: ApplyContext) {
-      const ids = new Set<string>();
-      const idOf = events.map(ectIdOf);
-      for (const id of idOf) if (id) ids.add(id);
-      if (ids.size === 0) return;
       const table = keyedRows(em, context, caseRows);
-      // Rows kept by a rebuild's cache are changed in place below: every row touched is put back.
-      const rows = await table.get([...ids]);
-      const touched = new Map<string, EarlyHelpCaseRow>();
-      const folded = new Set<string>();
-      const restate = (row: EarlyHelpCaseRow, event: RecordedEvent) => {
-        if (row.state === null) return;
-        row.causes = mergeCauses(
-          row.causes,
-          standingEarlyHelpCauses(row.state, deps.calendar, attendanceOf(row)),
-          event,
-        );
-      };
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        const id = idOf[i];
-        if (!id) continue;
-        const row = touched.get(id) ?? rows.get(id) ?? emptyRow(id);
-        touched.set(id, row);
-        const data = event.data as Record<string, unknown>;
-        if (ECT_STREAM.test(event.streamId)) {
-          if (event.streamRevision <= BigInt(row.revision)) continue;
-          const before = row.state;
-          row.state = evolveShared(deps, before ?? deps.initialState(), event);
-          row.revision = event.streamRevision.toString();
-          folded.add(id);
-          // The causes stand as they were when the event changed nothing they are decided on.
-          if (before === null || standingCausesMayChange(before, row.state)) restate(row, event);
-        } else if (CASE_STREAM.test(event.streamId)) {
-          if (event.streamRevision <= BigInt(row.caseRevision)) continue;
-          row.caseState = earlyHelpCaseDecider.evolve(row.caseState, {
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            data: event.data,
-          } as unknown as EarlyHelpEvent);
-          row.caseRevision = event.streamRevision.toString();
-        } else if (event.type === 'AttendanceRecorded') {
-          const key = `${String(data['academicYear'])}|${String(data['eventId'])}`;
-          if (row.attendance[key] === data['attended']) continue;
-          row.attendance = { ...row.attendance, [key]: data['attended'] === true };
-          restate(row, event);
-        } else if (event.type === EARLY_HELP_CAUSE_DETECTED) {
-          if (row.detected.some((d) => d.eventId === event.eventId)) continue;
-          row.detected = [
-            ...row.detected,
-            {
-              cause: data['cause'] as EarlyHelpCause['cause'],
-              rule: String(data['rule'] ?? ''),
-              since: data['since'] as IsoDate,
-              detail: String(data['detail'] ?? ''),
-              eventId: event.eventId,
-              eventType: event.type,
-            },
-          ];
-        }
-      }
-      for (const id of folded) {
-        const row = touched.get(id)!;
-        const state = row.state!;
-        const person = state.people[id] as { firstName?: string; lastName?: string } | null | undefined;
-        row.schoolUrn = state.leadSchoolUrn;
-        row.phase = state.phase;
-        row.ectName = person ? `${person.firstName ?? ''} ${person.lastName ?? ''}`.trim() || null : null;
-        // Its timed facts (the schedule: the costly part) are computed when the row is written.
-        (row as CaseRowInMemory)[TIMED_STALE] = true;
-      }
-      // The spans and their counts are written with their case's row: each page when live, once in a rebuild.
-      await table.put([...touched.values()]);
-      // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state).
+      // The ECT each event concerns (a rebuild split by ECT hands each thread the events of its own ECTs by
+      // the same key: ect-partitions.ts).
+      const idOf = events.map(ectKeyOf);
+      const ids = new Set<string>();
+      for (const id of idOf) if (id) ids.add(id);
+      if (ids.size > 0) await applyToCases(events, ids, idOf, table);
+      // R23: an erased person's copies go from every case (the ECT's name, anyone in a folded state), also on a
+      // page with nothing else for this projection (a split rebuild's redaction order: ect-partitions.ts).
       await redactErased(em, events, {
         kept: table,
+        partition: { keyColumn: 'ect_id', of: context?.partition },
         table: 'early_help_cases',
         stateColumn: 'state',
         statements: ['UPDATE early_help_cases SET ect_name = NULL WHERE ect_id = $1::uuid'],
       });
     },
   };
+
+  /** Folds the page into the cases of the ECTs it concerns (`idOf`: each event's ECT, if any). */
+  async function applyToCases(
+    events: readonly RecordedEvent[],
+    ids: ReadonlySet<string>,
+    idOf: readonly (string | null)[],
+    table: ReturnType<typeof keyedRows<EarlyHelpCaseRow>>,
+  ) {
+    // Rows kept by a rebuild's cache are changed in place below: every row touched is put back.
+    const rows = await table.get([...ids]);
+    const touched = new Map<string, EarlyHelpCaseRow>();
+    const folded = new Set<string>();
+    const restate = (row: EarlyHelpCaseRow, event: RecordedEvent) => {
+      if (row.state === null) return;
+      row.causes = mergeCauses(
+        row.causes,
+        standingEarlyHelpCauses(row.state, deps.calendar, attendanceOf(row)),
+        event,
+      );
+    };
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const id = idOf[i];
+      if (!id) continue;
+      const row = touched.get(id) ?? rows.get(id) ?? emptyRow(id);
+      touched.set(id, row);
+      const data = event.data as Record<string, unknown>;
+      if (ECT_STREAM.test(event.streamId)) {
+        if (event.streamRevision <= BigInt(row.revision)) continue;
+        const before = row.state;
+        row.state = evolveShared(deps, before ?? deps.initialState(), event);
+        row.revision = event.streamRevision.toString();
+        folded.add(id);
+        // The causes stand as they were when the event changed nothing they are decided on.
+        if (before === null || standingCausesMayChange(before, row.state)) restate(row, event);
+      } else if (CASE_STREAM.test(event.streamId)) {
+        if (event.streamRevision <= BigInt(row.caseRevision)) continue;
+        row.caseState = earlyHelpCaseDecider.evolve(row.caseState, {
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+        } as unknown as EarlyHelpEvent);
+        row.caseRevision = event.streamRevision.toString();
+      } else if (event.type === 'AttendanceRecorded') {
+        const key = `${String(data['academicYear'])}|${String(data['eventId'])}`;
+        if (row.attendance[key] === data['attended']) continue;
+        row.attendance = { ...row.attendance, [key]: data['attended'] === true };
+        restate(row, event);
+      } else if (event.type === EARLY_HELP_CAUSE_DETECTED) {
+        if (row.detected.some((d) => d.eventId === event.eventId)) continue;
+        row.detected = [
+          ...row.detected,
+          {
+            cause: data['cause'] as EarlyHelpCause['cause'],
+            rule: String(data['rule'] ?? ''),
+            since: data['since'] as IsoDate,
+            detail: String(data['detail'] ?? ''),
+            eventId: event.eventId,
+            eventType: event.type,
+          },
+        ];
+      }
+    }
+    for (const id of folded) {
+      const row = touched.get(id)!;
+      const state = row.state!;
+      const person = state.people[id] as { firstName?: string; lastName?: string } | null | undefined;
+      row.schoolUrn = state.leadSchoolUrn;
+      row.phase = state.phase;
+      row.ectName = person ? `${person.firstName ?? ''} ${person.lastName ?? ''}`.trim() || null : null;
+      // Its timed facts (the schedule: the costly part) are computed when the row is written.
+      (row as CaseRowInMemory)[TIMED_STALE] = true;
+    }
+    // The spans and their counts are written with their case's row: each page when live, once in a rebuild.
+    await table.put([...touched.values()]);
+  }
 }
 
 /** Marks a row whose ECT stream was folded since its `timed` facts were computed (in memory, never a column). */

@@ -97,25 +97,28 @@ export function ectRegisterProjection(deps: EctRegisterDeps): Projection {
         list.push(event);
         byStream.set(match[1]!, list);
       }
-      if (byStream.size === 0) return;
       const table = keyedRows(em, context, ectRows);
-      const rows = await table.get([...byStream.keys()]);
-      const updated: EctRow[] = [];
-      for (const [id, streamEvents] of byStream) {
-        const previous = rows.get(id);
-        let state = previous?.state ?? deps.initialState();
-        let revision = previous ? BigInt(previous.revision) : -1n;
-        for (const event of streamEvents) {
-          if (event.streamRevision <= revision) continue; // already applied (idempotent handler)
-          state = evolveShared(deps, state, event);
-          revision = event.streamRevision;
+      if (byStream.size > 0) {
+        const rows = await table.get([...byStream.keys()]);
+        const updated: EctRow[] = [];
+        for (const [id, streamEvents] of byStream) {
+          const previous = rows.get(id);
+          let state = previous?.state ?? deps.initialState();
+          let revision = previous ? BigInt(previous.revision) : -1n;
+          for (const event of streamEvents) {
+            if (event.streamRevision <= revision) continue; // already applied (idempotent handler)
+            state = evolveShared(deps, state, event);
+            revision = event.streamRevision;
+          }
+          updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));
         }
-        updated.push(toRow(id, state, revision, streamEvents[streamEvents.length - 1]!.recordedAt));
+        await table.put(updated);
       }
-      await table.put(updated);
-      // R23: an erased person's copies here go too, in every ECT's row (a mentor appears in many).
+      // R23: an erased person's copies here go too, in every ECT's row (a mentor appears in many), also on a
+      // page with no ECT event for this projection (a split rebuild's redaction order: ect-partitions.ts).
       await redactErased(em, events, {
         kept: table,
+        partition: { keyColumn: 'id', of: context?.partition },
         table: 'ects',
         stateColumn: 'state',
         statements: ['UPDATE ects SET first_name = NULL, last_name = NULL, trn = NULL WHERE id = $1::uuid'],

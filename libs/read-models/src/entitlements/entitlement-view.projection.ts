@@ -154,7 +154,12 @@ export function entitlementViewProjection(deps: EctFoldDeps): Projection {
       }
       await table.put(rows);
       // R23: an erased person's fields go from every row's folded state (the rows kept by a rebuild first).
-      await redactErased(em, events, { table: 'entitlement_view', stateColumn: 'state', kept: table });
+      await redactErased(em, events, {
+        table: 'entitlement_view',
+        stateColumn: 'state',
+        kept: table,
+        partition: { keyColumn: 'ect_id', of: context?.partition },
+      });
     },
   };
 }

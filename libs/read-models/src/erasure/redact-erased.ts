@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
+import { type RebuildPartition, partitionPredicate } from '../runner/ect-partition-key.js';
 
 /**
  * R23 crypto-shredding in the read models. Shredding a key makes the person's fields read back as null in
@@ -35,6 +36,12 @@ export interface RedactionTarget {
    * redaction, which changes the table by query (an erased mentor sits in many ECTs' states).
    */
   readonly kept?: { settle(): Promise<void> };
+  /**
+   * In a rebuild split by ECT (`ApplyContext.partition`, ect-partitions.ts): this thread's share, and the
+   * table's ECT key column. Only the partition's own rows are redacted (each partition redacts its own after
+   * folding its share of the page); every statement must then end with its WHERE clause.
+   */
+  readonly partition?: { keyColumn: string; of: RebuildPartition | undefined };
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -51,16 +58,18 @@ export async function redactErased(
   if (!IDENT.test(target.table) || (target.stateColumn && !IDENT.test(target.stateColumn))) {
     throw new Error(`redactErased: bad identifier in ${target.table}.${target.stateColumn ?? ''}`);
   }
+  const share = target.partition?.of;
+  const mine = share ? ` AND ${partitionPredicate(target.partition!.keyColumn, share)}` : '';
   for (const subjectId of subjects) {
     if (target.stateColumn) {
       const column = target.stateColumn;
       await em.query(
         `UPDATE ${target.table}
             SET ${column} = jsonb_set(${column}, ARRAY['people', $1::text], 'null'::jsonb)
-          WHERE jsonb_exists(${column}->'people', $1::text)`,
+          WHERE jsonb_exists(${column}->'people', $1::text)${mine}`,
         [subjectId],
       );
     }
-    for (const statement of target.statements ?? []) await em.query(statement, [subjectId]);
+    for (const statement of target.statements ?? []) await em.query(statement + mine, [subjectId]);
   }
 }

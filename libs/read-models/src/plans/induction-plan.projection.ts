@@ -260,6 +260,7 @@ export function inductionPlanProjection(deps: EctFoldDeps): Projection {
       // written first, so that the statements see them and later pages read them back redacted).
       await redactErased(em, events, {
         kept: table,
+        partition: { keyColumn: 'ect_id', of: context?.partition },
         table: 'plan_ects',
         stateColumn: 'state',
         statements: [

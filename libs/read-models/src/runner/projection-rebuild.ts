@@ -12,6 +12,7 @@ import {
 import { RebuildThread, type RebuildThreads } from './rebuild-threads.js';
 import { quoteIdentifier as quote } from '../sql-identifier.js';
 import { RebuildRowCache } from './rebuild-row-cache.js';
+import { MAX_PARTITIONS, partitionPage } from './ect-partitions.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -76,8 +77,10 @@ interface Target {
   schema: string;
   deferredIndexes: string[];
   eventsApplied: number;
-  /** The worker thread that applies this projection (none: this thread does). */
+  /** The worker thread that applies this projection (none: this thread does, unless `partitioned`). */
   thread?: RebuildThread;
+  /** Applied by the partition threads, each to its own ECTs (`RebuildThreads.partitions`). */
+  partitioned?: boolean;
   /** Its rows kept across pages (this thread's projections only, unless `rowCacheRows` is 0). */
   rows?: RebuildRowCache;
 }
@@ -107,6 +110,8 @@ export async function rebuildProjections(
   await ensureCheckpointRows(dataSource, projections);
   const created: string[] = [];
   const threads: RebuildThread[] = [];
+  /** The threads of a rebuild split by ECT, by partition (also in `threads`). */
+  const partitions: RebuildThread[] = [];
   try {
     for (const target of targets) {
       await dataSource.query(`CREATE SCHEMA ${quote(target.schema)}`);
@@ -117,8 +122,13 @@ export async function rebuildProjections(
         );
     }
     const rowCacheRows = options.rowCacheRows ?? DEFAULT_REBUILD_ROW_CACHE_ROWS;
-    if (options.threads) threads.push(...(await startThreads(options.threads, targets, rowCacheRows)));
-    const local = targets.filter((t) => !t.thread);
+    if (options.threads) {
+      const started = await startThreads(options.threads, targets, rowCacheRows);
+      threads.push(...started.threads);
+      partitions.push(...started.partitions);
+    }
+    const local = targets.filter((t) => !t.thread && !t.partitioned);
+    const partitioned = targets.filter((t) => t.partitioned);
     if (rowCacheRows > 0) for (const t of local) t.rows = new RebuildRowCache(rowCacheRows);
 
     let position: LogPosition | undefined;
@@ -144,10 +154,11 @@ export async function rebuildProjections(
     const applyPage = (t: Target, relevant: RecordedEvent[]) =>
       inSchema(t, (em) => t.projection.apply(relevant, em, t.rows ? { rows: t.rows } : undefined));
     // What the projections kept across pages goes to their tables before the indexes are built (and again
-    // after the catch-up pass), each projection in a transaction of its own, the threads' after their pages.
+    // after the catch-up pass), in transactions of a chunk of rows each, and is forgotten as it goes (the
+    // catch-up pass reads back what it needs); the threads' after their pages.
     const flushRows = () =>
       Promise.all([
-        ...local.map((t) => (t.rows ? inSchema(t, (em) => t.rows!.flush(em)) : undefined)),
+        ...local.map((t) => (t.rows ? t.rows.flushAndForget((work) => inSchema(t, work)) : undefined)),
         ...(rowCacheRows > 0 ? threads.map((thread) => thread.flush(++seq)) : []),
       ]);
     const replay = async () => {
@@ -173,12 +184,24 @@ export async function rebuildProjections(
           // An unawaited rejection would surface as unhandled while this page is applied.
           next.catch(() => undefined);
           const page = ++seq;
-          const posted = threads.map((thread) =>
-            thread.apply(page, batch).then((applied) => {
-              for (const t of targets)
-                if (t.thread === thread) t.eventsApplied += applied[t.projection.name] ?? 0;
-            }),
-          );
+          const posted = threads
+            .filter((thread) => !partitions.includes(thread))
+            .map((thread) =>
+              thread.apply(page, batch).then((applied) => {
+                for (const t of targets)
+                  if (t.thread === thread) t.eventsApplied += applied[t.projection.name] ?? 0;
+              }),
+            );
+          if (partitions.length > 0) {
+            // Each partition thread gets its ECTs' events (ect-partitions.ts); together they apply each event
+            // once, so each projection applies what it would in one thread.
+            const parts = partitionPage(batch, partitions.length);
+            posted.push(
+              Promise.all(partitions.map((thread, k) => thread.apply(page, parts[k]!))).then(() => {
+                for (const t of partitioned) t.eventsApplied += filterEvents(t.projection, batch).length;
+              }),
+            );
+          }
           for (const p of posted) p.catch(() => undefined);
           const applied = local.map((t) => {
             const chained = chains.get(t)!.then(async () => {
@@ -251,35 +274,51 @@ async function startThreads(
   options: RebuildThreads,
   targets: Target[],
   rowCacheRows: number,
-): Promise<RebuildThread[]> {
+): Promise<{ threads: RebuildThread[]; partitions: RebuildThread[] }> {
   const script = options.script ?? new URL('./rebuild-worker.js', import.meta.url);
-  const started = await Promise.allSettled(
-    options.groups.map(async (names) => {
-      const mine = targets.filter((t) => names.includes(t.projection.name));
+  const split = options.partitions;
+  const splitTargets = split ? targets.filter((t) => split.projections.includes(t.projection.name)) : [];
+  if (split && (!Number.isInteger(split.count) || split.count < 1 || split.count > MAX_PARTITIONS))
+    throw new Error(`rebuild: bad partition count ${split.count} (1 to ${MAX_PARTITIONS})`);
+  const both = splitTargets.find((t) => options.groups.some((g) => g.includes(t.projection.name)));
+  if (both) throw new Error(`rebuild: ${both.projection.name} is both in a thread group and split by ECT`);
+  const start = (mine: Target[], partition?: { index: number; count: number }) =>
+    RebuildThread.start(
+      script,
+      {
+        module: String(options.module),
+        name: options.name,
+        data: options.data,
+        databaseUrl: options.databaseUrl,
+        targets: mine.map((t) => ({ projection: t.projection.name, schema: t.schema })),
+        rowCacheRows,
+        ...(partition ? { partition } : {}),
+      },
+      options.resourceLimits,
+    );
+  const groups = options.groups.map((names) => targets.filter((t) => names.includes(t.projection.name)));
+  const started = await Promise.allSettled([
+    ...groups.map(async (mine) => {
       if (mine.length === 0) return null;
-      const thread = await RebuildThread.start(
-        script,
-        {
-          module: String(options.module),
-          name: options.name,
-          data: options.data,
-          databaseUrl: options.databaseUrl,
-          targets: mine.map((t) => ({ projection: t.projection.name, schema: t.schema })),
-          rowCacheRows,
-        },
-        options.resourceLimits,
-      );
+      const thread = await start(mine);
       for (const t of mine) t.thread = thread;
       return thread;
     }),
-  );
+    ...Array.from({ length: splitTargets.length > 0 ? split!.count : 0 }, (_, index) =>
+      start(splitTargets, { index, count: split!.count }),
+    ),
+  ]);
   const threads = started.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     await Promise.allSettled(threads.map((thread) => thread.close()));
     throw failed.reason;
   }
-  return threads;
+  for (const t of splitTargets) t.partitioned = true;
+  const partitions = started
+    .slice(groups.length)
+    .flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
+  return { threads, partitions };
 }
 
 /**

@@ -122,6 +122,46 @@ describe('RebuildRowCache (write-behind for a rebuild)', () => {
     expect(stored.size).toBe(9);
   });
 
+  it('flushAndForget writes the changed rows a chunk per transaction, after the write lock, and forgets them all', async () => {
+    const { table, stored, calls } = memoryTable();
+    const other = memoryTable('other');
+    const transactions: string[][] = [];
+    const cache = new RebuildRowCache(10_000, {
+      writeLock: async () => {
+        transactions.at(-1)!.push('lock');
+      },
+    });
+    const rows = keyedRows(em, { rows: cache }, table);
+    const others = keyedRows(em, { rows: cache }, other.table);
+    // 4,500 changed rows (three chunks of at most 2,000), one read and left unchanged, one in another table.
+    await applyPage(
+      rows,
+      Array.from({ length: 4_500 }, (_, i) => ({ key: `ect-${i}`, by: 1 })),
+    );
+    stored.set('clean', { id: 'clean', n: 7 });
+    await rows.get(['clean']);
+    await applyPage(others, [{ key: 'x', by: 2 }]);
+    expect(cache.size).toBe(4_502);
+    await cache.flushAndForget(async (work) => {
+      transactions.push([]);
+      await work(em);
+      transactions.at(-1)!.push('commit');
+    });
+    expect(stored.size).toBe(4_501);
+    expect(stored.get('ect-4499')).toEqual({ id: 'ect-4499', n: 1 });
+    expect(other.stored.get('x')).toEqual({ id: 'x', n: 2 });
+    expect(calls.rowsWritten).toBe(4_500);
+    // A transaction per chunk of each table, each taking the lock before it writes.
+    expect(transactions).toEqual(Array.from({ length: 4 }, () => ['lock', 'commit']));
+    // Forgotten: the next page reads its rows back.
+    expect(cache.size).toBe(0);
+    const loads = calls.loads;
+    await applyPage(rows, [{ key: 'ect-1', by: 1 }]);
+    expect(calls.loads).toBe(loads + 1);
+    await cache.flush(em);
+    expect(stored.get('ect-1')).toEqual({ id: 'ect-1', n: 2 });
+  });
+
   it('refuses a bound that is not a positive whole number', () => {
     expect(() => new RebuildRowCache(0)).toThrow(/bad bound/);
     expect(() => new RebuildRowCache(1.5)).toThrow(/bad bound/);

@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { EntityManager } from 'typeorm';
+import type { RebuildPartition } from './ect-partition-key.js';
 
 /**
  * A table a projection reads and writes by key in `apply` (an ECT's row by its id): how to read some keys'
@@ -64,12 +65,25 @@ export class RebuildRowCache {
    * projections share one heap, and a rebuild that runs out of it fails (a national log's rows took 3.6–4 GB of
    * Node's default 4.3 GB). `heapUsage` is for tests.
    */
+  /** See the constructor's `writeLock`. */
+  private readonly writeLock: ((em: EntityManager) => Promise<void>) | undefined;
+
   constructor(
     readonly bound: number,
-    options: { heapShare?: number; heapUsage?: () => { used: number; limit: number } } = {},
+    options: {
+      heapShare?: number;
+      heapUsage?: () => { used: number; limit: number };
+      /**
+       * Run in a transaction before it writes rows from here. A rebuild split by ECT (ect-partitions.ts) takes a
+       * lock per projection with it: some rows are shared by every ECT (the early-help queue's per-day counts),
+       * and threads whose transactions each wrote several chunks of them could otherwise deadlock.
+       */
+      writeLock?: (em: EntityManager) => Promise<void>;
+    } = {},
   ) {
     if (!Number.isInteger(bound) || bound < 1) throw new Error(`RebuildRowCache: bad bound ${bound}`);
     this.heapShare = options.heapShare ?? 0.8;
+    this.writeLock = options.writeLock;
     this.heapUsage =
       options.heapUsage ??
       (() => {
@@ -143,6 +157,31 @@ export class RebuildRowCache {
   }
 
   /**
+   * Writes every changed row, each chunk in a transaction of its own (`inTransaction`), and forgets each chunk
+   * once written, then the rows that were not changed: what a rebuild does at the end of its replay. Nothing is
+   * kept that the replay no longer needs, so the heap shrinks as the rows go out instead of growing with their
+   * JSON text (bulk-write.ts keeps a shared state's text as long as the state lives): with every row kept to
+   * the end, garbage collection took most of a national rebuild's final write. No transaction holds a
+   * projection's whole table, so threads that write rows of the same table (a rebuild split by ECT,
+   * ect-partitions.ts) take turns chunk by chunk. A later page reads its rows back (`get`).
+   */
+  async flushAndForget(
+    inTransaction: (work: (em: EntityManager) => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    for (const { table, entries } of this.tables.values()) {
+      const dirty = [...entries.values()].filter((entry) => entry.dirty);
+      for (let i = 0; i < dirty.length; i += WRITE_CHUNK) {
+        const chunk = dirty.slice(i, i + WRITE_CHUNK);
+        await inTransaction((em) => this.write(em, table, chunk));
+        for (const entry of chunk) entries.delete(entry.key);
+        this.count -= chunk.length;
+      }
+    }
+    this.tables.clear();
+    this.count = 0;
+  }
+
+  /**
    * Writes every changed row and forgets them all: before SQL that reads or changes the projection's rows other
    * than through this cache (R23 erasure redacts rows by a query), so that it sees and changes the real rows
    * and the next page reads them back.
@@ -197,6 +236,7 @@ export class RebuildRowCache {
     entries: readonly Entry[],
   ): Promise<void> {
     const rows = entries.filter((entry) => entry.dirty).map((entry) => entry.row);
+    if (rows.length > 0) await this.writeLock?.(em);
     for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
       await table.write(em, rows.slice(i, i + WRITE_CHUNK));
       this.stats.rowsWritten += Math.min(WRITE_CHUNK, rows.length - i);
@@ -209,6 +249,11 @@ export class RebuildRowCache {
 export interface ApplyContext {
   /** During a rebuild only: the projection's keyed rows, kept across pages and written once (write-behind). */
   readonly rows?: RebuildRowCache;
+  /**
+   * In a rebuild split by ECT (ect-partitions.ts): the share of the ECTs this thread applies. A projection that
+   * changes rows by SQL across its table (the R23 redaction) must change only this share's rows.
+   */
+  readonly partition?: RebuildPartition;
 }
 
 /**

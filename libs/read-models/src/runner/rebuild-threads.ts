@@ -18,6 +18,12 @@ export interface RebuildThreads {
   databaseUrl: string;
   /** The projections each worker thread applies, by name; a projection in no group stays in the main thread. */
   groups: readonly (readonly string[])[];
+  /**
+   * Projections split by ECT instead (ect-partitions.ts): `count` worker threads each apply all of them, to the
+   * events of the ECTs the thread owns (and partition 0 to the events of no ECT). Only for projections whose
+   * rows are each one ECT's, or written from events of no ECT alone; a projection in `groups` too is an error.
+   */
+  partitions?: { count: number; projections: readonly string[] };
   /** The worker script (default: rebuild-worker.js beside this file; the spec runs a transpiled copy). */
   script?: URL;
   /** E.g. a larger young generation: the fold allocates many short-lived states. */

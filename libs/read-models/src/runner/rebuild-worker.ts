@@ -26,6 +26,13 @@ export interface RebuildWorkerData {
   targets: { projection: string; schema: string }[];
   /** `RebuildOptions.rowCacheRows`: rows each projection keeps across pages (0: none). */
   rowCacheRows: number;
+  /**
+   * This thread's share of a rebuild split by ECT (ect-partitions.ts), handed to the projections
+   * (`ApplyContext.partition`). Other threads then write the same tables: each projection's writes from its
+   * cache take a transaction-level advisory lock on its rebuild schema first, so that rows shared by every ECT
+   * (the early-help queue's per-day counts) are written by one thread at a time.
+   */
+  partition?: { index: number; count: number };
 }
 
 export type ToRebuildWorker =
@@ -40,6 +47,11 @@ export type FromRebuildWorker =
   | { kind: 'failed'; seq: number | null; message: string; stack?: string };
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/** A transaction-level lock on a rebuild schema (`RebuildWorkerData.partition`). */
+const lockOf = (schema: string) => async (em: EntityManager) => {
+  await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [schema]);
+};
 
 async function main() {
   const port = parentPort!;
@@ -65,7 +77,12 @@ async function main() {
         projection: found,
         schema,
         wanted: found.eventTypes ? new Set(found.eventTypes) : null,
-        rows: setup.rowCacheRows > 0 ? new RebuildRowCache(setup.rowCacheRows) : undefined,
+        rows:
+          setup.rowCacheRows > 0
+            ? new RebuildRowCache(setup.rowCacheRows, setup.partition ? { writeLock: lockOf(schema) } : {})
+            : undefined,
+        // Without a cache every page writes: with other threads on the same tables, each page takes the lock.
+        pageLock: setup.partition && !(setup.rowCacheRows > 0) ? lockOf(schema) : undefined,
       };
     });
     dataSource = new DataSource({
@@ -101,7 +118,7 @@ async function main() {
         queue = queue.then(async () => {
           try {
             await Promise.all(
-              targets.map((t) => (t.rows ? inSchema(t.schema, (em) => t.rows!.flush(em)) : null)),
+              targets.map((t) => (t.rows ? t.rows.flushAndForget((work) => inSchema(t.schema, work)) : null)),
             );
             port.postMessage({ kind: 'applied', seq, applied: {} } satisfies FromRebuildWorker);
           } catch (error) {
@@ -119,9 +136,13 @@ async function main() {
             .filter((w) => w.relevant.length > 0);
           const results = await Promise.allSettled(
             work.map(({ t, relevant }) =>
-              inSchema(t.schema, (em) =>
-                t.projection.apply(relevant, em, t.rows ? { rows: t.rows } : undefined),
-              ),
+              inSchema(t.schema, async (em) => {
+                await t.pageLock?.(em);
+                await t.projection.apply(relevant, em, {
+                  ...(t.rows ? { rows: t.rows } : {}),
+                  ...(setup.partition ? { partition: setup.partition } : {}),
+                });
+              }),
             ),
           );
           const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
