@@ -12,7 +12,7 @@ import {
 import { RebuildThread, type RebuildThreads } from './rebuild-threads.js';
 import { quoteIdentifier as quote } from '../sql-identifier.js';
 import { RebuildRowCache } from './rebuild-row-cache.js';
-import { MAX_PARTITIONS, partitionPage } from './ect-partitions.js';
+import { MAX_PARTITIONS, type RebuildPartition, partitionPage } from './ect-partitions.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -282,7 +282,7 @@ async function startThreads(
     throw new Error(`rebuild: bad partition count ${split.count} (1 to ${MAX_PARTITIONS})`);
   const both = splitTargets.find((t) => options.groups.some((g) => g.includes(t.projection.name)));
   if (both) throw new Error(`rebuild: ${both.projection.name} is both in a thread group and split by ECT`);
-  const start = (mine: Target[], partition?: { index: number; count: number }) =>
+  const start = (mine: Target[], partition?: RebuildPartition) =>
     RebuildThread.start(
       script,
       {

@@ -14,6 +14,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import type { Projection } from '../projection.js';
 import { RebuildRowCache } from './rebuild-row-cache.js';
+import type { RebuildPartition } from './ect-partition-key.js';
 
 export interface RebuildWorkerData {
   /** URL of the module that builds the projections. */
@@ -32,7 +33,7 @@ export interface RebuildWorkerData {
    * cache take a transaction-level advisory lock on its rebuild schema first, so that rows shared by every ECT
    * (the early-help queue's per-day counts) are written by one thread at a time.
    */
-  partition?: { index: number; count: number };
+  partition?: RebuildPartition;
 }
 
 export type ToRebuildWorker =
