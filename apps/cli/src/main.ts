@@ -5,6 +5,7 @@ import { createLogger } from '#platform/logging/logger.js';
 import { systemClock } from '#platform/clock/clock.js';
 import { rebuildProjections } from '#read-models/runner/projection-rebuild.js';
 import { ledgerRebuildThreads } from '../../worker/src/rebuild-threads.js';
+import { MAX_PARTITIONS } from '#read-models/runner/ect-partitions.js';
 import { createApiApplication } from '../../api/src/bootstrap-api.js';
 import { noProjectionsHere } from '../../api/src/health/projection-status.js';
 import { startWorker, type LedgerWorker } from '../../worker/src/worker.js';
@@ -115,9 +116,11 @@ async function main(argv: string[]): Promise<number> {
         const split = values.split === undefined ? 0 : Number(values.split);
         if (
           values.split !== undefined &&
-          (!Number.isInteger(split) || split < 1 || split > 16 || values.threads)
+          (!Number.isInteger(split) || split < 1 || split > MAX_PARTITIONS || values.threads)
         ) {
-          console.error('--split takes a number of worker threads from 1 to 16, and not with --threads.');
+          console.error(
+            `--split takes a number of worker threads from 1 to ${MAX_PARTITIONS}, and not with --threads.`,
+          );
           return 2;
         }
         if (split > 0 && !config.databaseUrl) {
