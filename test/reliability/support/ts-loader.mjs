@@ -2,11 +2,12 @@
 // module hooks that map the `#<lib>/` aliases and `.js` specifiers to the `.ts` files and transpile them
 // with TypeScript's transpileModule (the same transpile-only approach as ts-jest in this repository).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register } from 'node:module';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -44,7 +45,11 @@ export async function load(url, context, next) {
       isolatedModules: true,
     },
   });
-  writeFileSync(cached, outputText);
+  // Written aside, then renamed: threads and processes loading the same file at once (a rebuild's worker
+  // threads) must never read a half-written copy, which loads as a module with missing exports.
+  const aside = `${cached}.${process.pid}.${threadId}.tmp`;
+  writeFileSync(aside, outputText);
+  renameSync(aside, cached);
   return { format: 'module', source: outputText, shortCircuit: true };
 }
 
