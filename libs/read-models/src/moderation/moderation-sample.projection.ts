@@ -26,7 +26,7 @@ import {
   sampleReason,
 } from '#induction/moderation/moderation-sample.js';
 import type { ApplyContext, Projection } from '../projection.js';
-import { type KeyedTable, keyedRows } from '../runner/rebuild-row-cache.js';
+import { type KeyedTable, type RebuildRowCache, keyedRows } from '../runner/rebuild-row-cache.js';
 import { bulkUpsert } from '../bulk-write.js';
 
 export interface ModerationEctRow {
@@ -142,6 +142,17 @@ const moderationEctRows: KeyedTable<ModerationEctRow> = {
   write: (em, rows) => bulkUpsert(em, ModerationEctEntity, rows, ['ectId']),
 };
 
+/**
+ * The school-years known to have a form in the sample, kept across a rebuild's pages (by the rebuild's row
+ * cache, which belongs to one rebuild's tables). A form, once in, is never taken out, so a school-year once
+ * found stays found: the lookup below then asks PostgreSQL only about school-years with no form seen yet, in
+ * practice once each, instead of once per page that has a form of theirs (a national rebuild made one
+ * `exists` query per school-year per page: ≈2.5% of its CPU, bench/README.md, "Eighth pass"). Live, each
+ * batch asks again: other writers (a rebuild's swap) may change the table between batches. A page that fails
+ * fails its rebuild, so the set never outlives a form it counted.
+ */
+const sampledInRebuild = new WeakMap<RebuildRowCache, Set<string>>();
+
 export function moderationSampleProjection(options: ModerationSampleOptions): Projection {
   const { calendar } = options;
   return {
@@ -181,7 +192,11 @@ export function moderationSampleProjection(options: ModerationSampleOptions): Pr
           : []
         ).map((r) => [r.formId, r]),
       );
-      const sampledSchoolYears = new Set<string>();
+      let sampledSchoolYears = context?.rows ? sampledInRebuild.get(context.rows) : undefined;
+      if (!sampledSchoolYears) {
+        sampledSchoolYears = new Set<string>();
+        if (context?.rows) sampledInRebuild.set(context.rows, sampledSchoolYears);
+      }
       const knownSchoolYears = new Set<string>();
       const schoolHasSample = async (schoolUrn: string, academicYear: number) => {
         const key = `${schoolUrn}|${academicYear}`;
