@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '#platform/config/app-config.js';
 import { createLogger } from '#platform/logging/logger.js';
+import { MAX_PARTITIONS } from '#read-models/runner/ect-partitions.js';
 import { ectIdSecret } from '#platform/personal-data/keyed-id.js';
 import { composeLedger } from '../apps/cli/src/compose.js';
 import { keyedPersonId } from '../apps/api/src/domain/person-identity.js';
@@ -61,6 +62,11 @@ export interface BenchResults {
     rejected: Record<string, number>;
   };
   rebuild?: RebuildResults;
+  /**
+   * The same rebuild again, the ECT projections split by ECT over `threads` worker threads (`ledger rebuild
+   * --split N`; `--rebuild-split N`, default 2 in a full run, none in a quick one).
+   */
+  rebuildSplit?: RebuildResults & { threads: number };
   /** The annual survey report built in-process on the data set (the HTTP phase times the endpoint too). */
   report?: ReportResults;
   http: HttpResults | { skipped: string };
@@ -123,9 +129,18 @@ async function main(argv: string[]): Promise<number> {
       'reuse-database': { type: 'string' },
       only: { type: 'string' },
       order: { type: 'string' },
+      'rebuild-split': { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
+  // The rebuild phase measures the one-thread rebuild (`ledger rebuild`), then, unless 0, the same split by ECT
+  // over this many threads (`ledger rebuild --split N`): not in a quick run, which must stay under 3 minutes.
+  const rebuildSplit = Number(values['rebuild-split'] ?? (quick ? 0 : 2));
+  if (!Number.isInteger(rebuildSplit) || rebuildSplit < 0 || rebuildSplit > MAX_PARTITIONS) {
+    throw new Error(
+      `--rebuild-split: "${values['rebuild-split']}" is not a thread count from 0 to ${MAX_PARTITIONS}`,
+    );
+  }
   const reuse = values['reuse-database'];
   let phases = parsePhases(values.only, values['skip-http'] ?? false);
   const order = values.order ?? 'generated';
@@ -214,6 +229,7 @@ async function main(argv: string[]): Promise<number> {
     const ledger = await composeLedger(config, logger);
     let generation: BenchResults['generation'] = reused?.generation;
     let rebuild: RebuildResults | undefined;
+    let rebuildSplitResults: BenchResults['rebuildSplit'];
     let report: ReportResults | undefined;
     let ectIds: string[];
     let reviewsDue: { ectId: string; term: number; reviewedOn: string }[] = [];
@@ -261,6 +277,17 @@ async function main(argv: string[]): Promise<number> {
           `rebuild ${rebuild.total.eventsRead} events in ${rebuild.total.seconds.toFixed(1)} s, ` +
             `${Math.round(rebuild.total.eventsPerSecond)} events/s; raw COPY ${Math.round(rebuild.rawCopy.rowsPerSecond)} rows/s`,
         );
+        if (rebuildSplit > 0) {
+          log(`rebuilding every projection again, split by ECT over ${rebuildSplit} threads`);
+          rebuildSplitResults = {
+            ...(await benchRebuild(ledger, database.url, { split: rebuildSplit })),
+            threads: rebuildSplit,
+          };
+          log(
+            `split rebuild ${rebuildSplitResults.total.eventsRead} events in ${rebuildSplitResults.total.seconds.toFixed(1)} s, ` +
+              `${Math.round(rebuildSplitResults.total.eventsPerSecond)} events/s; raw COPY ${Math.round(rebuildSplitResults.rawCopy.rowsPerSecond)} rows/s`,
+          );
+        }
       }
       if (phases.includes('report')) {
         log('annual survey report: simulate the survey, catch up, build the report, charts and PDF');
@@ -319,6 +346,7 @@ async function main(argv: string[]): Promise<number> {
       ...(appends ? { appends } : {}),
       ...(generation ? { generation } : {}),
       ...(rebuild ? { rebuild } : {}),
+      ...(rebuildSplitResults ? { rebuildSplit: rebuildSplitResults } : {}),
       ...(report ? { report } : {}),
       http,
       benchProcessPeakRssMb,
