@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '#event-store/event-store.port.js';
 import { PERSONAL_DATA_ERASED } from '../erasure/redact-erased.js';
+import { ECT_STREAM } from '../entitlements/ect-fold.js';
 import { partitionOfKey } from './ect-partition-key.js';
 
 export {
@@ -17,7 +18,6 @@ export {
  * of the split; `rebuildProjections` (projection-rebuild.ts) applies them.
  */
 
-const ECT_STREAM = /^ect-(.+)$/;
 const CASE_STREAM = /^early-help-(.+)$/;
 const TRAINING_STREAM = /^training-programme-\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

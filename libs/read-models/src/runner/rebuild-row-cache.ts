@@ -58,6 +58,8 @@ export class RebuildRowCache {
   private readonly heapUsage: () => { used: number; limit: number };
   /** Rows written and statements run, for the bench and the tests. */
   readonly stats = { hits: 0, misses: 0, rowsWritten: 0, evictions: 0, heapEvictions: 0 };
+  /** See the constructor's `writeLock`. */
+  private readonly writeLock: ((em: EntityManager) => Promise<void>) | undefined;
 
   /**
    * `bound`: rows kept (all tables). Whatever the bound, when the process's heap is over `heapShare` of its
@@ -65,9 +67,6 @@ export class RebuildRowCache {
    * projections share one heap, and a rebuild that runs out of it fails (a national log's rows took 3.6–4 GB of
    * Node's default 4.3 GB). `heapUsage` is for tests.
    */
-  /** See the constructor's `writeLock`. */
-  private readonly writeLock: ((em: EntityManager) => Promise<void>) | undefined;
-
   constructor(
     readonly bound: number,
     options: {
